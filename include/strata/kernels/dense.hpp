@@ -1,0 +1,189 @@
+#pragma once
+// Dense-layer products for a batch of samples stored row-major:
+//   forward         y[s][o]  = b[o] + sum_k W[o][k] x[s][k]
+//   input gradient  dx[s][k] = sum_o dy[s][o] W[o][k]
+//   weight gradient dW[o][k] = sum_s dy[s][o] x[s][k],  db[o] = sum_s dy[s][o]
+// W is Out x In, row-major. In and Out are template arguments, so every
+// inner loop has a compile-time trip count; only the batch size is a
+// run-time value. Each SIMD kernel keeps a tile of accumulators in registers
+// (up to 4 x 4) to reuse every load several times.
+
+#include <cstddef>
+
+#include "simd.hpp"
+
+namespace strata::kernels {
+
+namespace scalar {
+
+template <std::size_t In, std::size_t Out, class T>
+void dense_forward(const T* w, const T* b, const T* x, T* y, std::size_t batch) noexcept {
+    for (std::size_t s = 0; s < batch; ++s)
+        for (std::size_t o = 0; o < Out; ++o) {
+            T sum = 0;
+            for (std::size_t k = 0; k < In; ++k) sum += w[o * In + k] * x[s * In + k];
+            y[s * Out + o] = b[o] + sum;
+        }
+}
+
+// out[r][k] = sum_t coefficient(r, t) * rows[t][k] for r < row_count, k < In,
+// where coefficient(r, t) = coefficients[r * row_stride + t * term_stride].
+template <std::size_t In, class T>
+void sum_scaled_rows(std::size_t row_count, std::size_t term_count, const T* coefficients,
+                     std::size_t row_stride, std::size_t term_stride, const T* rows,
+                     T* out) noexcept {
+    for (std::size_t r = 0; r < row_count; ++r)
+        for (std::size_t k = 0; k < In; ++k) {
+            T sum = 0;
+            for (std::size_t t = 0; t < term_count; ++t)
+                sum += coefficients[r * row_stride + t * term_stride] * rows[t * In + k];
+            out[r * In + k] = sum;
+        }
+}
+
+}  // namespace scalar
+
+#if STRATA_HAS_SIMD
+namespace vector {
+
+// Computes the MS x NO dot products of MS rows of x with NO rows of w.
+template <std::size_t In, std::size_t MS, std::size_t NO, class T>
+inline void dot_tile(const T* w, const T* x, T (&result)[MS][NO]) noexcept {
+    constexpr std::size_t width = simd_width<T>;
+    constexpr std::size_t full = In / width * width;
+    simd<T> acc[MS][NO];
+    for (std::size_t m = 0; m < MS; ++m)
+        for (std::size_t n = 0; n < NO; ++n) acc[m][n] = simd<T>(T(0));
+
+    for (std::size_t k = 0; k < full; k += width) {
+        simd<T> xv[MS];
+        for (std::size_t m = 0; m < MS; ++m) xv[m] = simd<T>::load_unaligned(x + m * In + k);
+        for (std::size_t n = 0; n < NO; ++n) {
+            const auto wv = simd<T>::load_unaligned(w + n * In + k);
+            for (std::size_t m = 0; m < MS; ++m) acc[m][n] = xsimd::fma(xv[m], wv, acc[m][n]);
+        }
+    }
+
+    for (std::size_t m = 0; m < MS; ++m)
+        for (std::size_t n = 0; n < NO; ++n) {
+            T sum = reduce_add(acc[m][n]);
+            for (std::size_t k = full; k < In; ++k) sum += x[m * In + k] * w[n * In + k];
+            result[m][n] = sum;
+        }
+}
+
+template <std::size_t In, std::size_t Out, std::size_t MS, class T>
+inline void dense_forward_rows(const T* w, const T* b, const T* x, T* y) noexcept {
+    constexpr std::size_t NO = 4;
+    constexpr std::size_t blocked = Out / NO * NO;
+    for (std::size_t o = 0; o < blocked; o += NO) {
+        T tile[MS][NO];
+        dot_tile<In, MS, NO>(w + o * In, x, tile);
+        for (std::size_t m = 0; m < MS; ++m)
+            for (std::size_t n = 0; n < NO; ++n) y[m * Out + o + n] = b[o + n] + tile[m][n];
+    }
+    for (std::size_t o = blocked; o < Out; ++o) {
+        T tile[MS][1];
+        dot_tile<In, MS, 1>(w + o * In, x, tile);
+        for (std::size_t m = 0; m < MS; ++m) y[m * Out + o] = b[o] + tile[m][0];
+    }
+}
+
+template <std::size_t In, std::size_t Out, class T>
+void dense_forward(const T* w, const T* b, const T* x, T* y, std::size_t batch) noexcept {
+    constexpr std::size_t MS = 4;
+    const std::size_t blocked = batch / MS * MS;
+    for (std::size_t s = 0; s < blocked; s += MS)
+        dense_forward_rows<In, Out, MS>(w, b, x + s * In, y + s * Out);
+    for (std::size_t s = blocked; s < batch; ++s)
+        dense_forward_rows<In, Out, 1>(w, b, x + s * In, y + s * Out);
+}
+
+// Accumulates an RS x KV-register tile of out[r][k] over all terms.
+template <std::size_t In, std::size_t RS, std::size_t KV, class T>
+inline void scaled_rows_tile(std::size_t term_count, const T* coefficients, std::size_t row_stride,
+                             std::size_t term_stride, const T* rows, T* out) noexcept {
+    constexpr std::size_t width = simd_width<T>;
+    simd<T> acc[RS][KV];
+    for (std::size_t r = 0; r < RS; ++r)
+        for (std::size_t j = 0; j < KV; ++j) acc[r][j] = simd<T>(T(0));
+
+    for (std::size_t t = 0; t < term_count; ++t) {
+        simd<T> row[KV];
+        for (std::size_t j = 0; j < KV; ++j)
+            row[j] = simd<T>::load_unaligned(rows + t * In + j * width);
+        for (std::size_t r = 0; r < RS; ++r) {
+            const simd<T> c(coefficients[r * row_stride + t * term_stride]);
+            for (std::size_t j = 0; j < KV; ++j) acc[r][j] = xsimd::fma(c, row[j], acc[r][j]);
+        }
+    }
+
+    for (std::size_t r = 0; r < RS; ++r)
+        for (std::size_t j = 0; j < KV; ++j) acc[r][j].store_unaligned(out + r * In + j * width);
+}
+
+template <std::size_t In, std::size_t RS, class T>
+inline void scaled_rows_block(std::size_t term_count, const T* coefficients,
+                              std::size_t row_stride, std::size_t term_stride, const T* rows,
+                              T* out) noexcept {
+    constexpr std::size_t width = simd_width<T>;
+    constexpr std::size_t KV = 4;
+    constexpr std::size_t full = In / width * width;
+    constexpr std::size_t blocked = In / (KV * width) * (KV * width);
+    for (std::size_t k = 0; k < blocked; k += KV * width)
+        scaled_rows_tile<In, RS, KV>(term_count, coefficients, row_stride, term_stride, rows + k,
+                                     out + k);
+    for (std::size_t k = blocked; k < full; k += width)
+        scaled_rows_tile<In, RS, 1>(term_count, coefficients, row_stride, term_stride, rows + k,
+                                    out + k);
+    for (std::size_t k = full; k < In; ++k)
+        for (std::size_t r = 0; r < RS; ++r) {
+            T sum = 0;
+            for (std::size_t t = 0; t < term_count; ++t)
+                sum += coefficients[r * row_stride + t * term_stride] * rows[t * In + k];
+            out[r * In + k] = sum;
+        }
+}
+
+template <std::size_t In, class T>
+void sum_scaled_rows(std::size_t row_count, std::size_t term_count, const T* coefficients,
+                     std::size_t row_stride, std::size_t term_stride, const T* rows,
+                     T* out) noexcept {
+    constexpr std::size_t RS = 4;
+    const std::size_t blocked = row_count / RS * RS;
+    for (std::size_t r = 0; r < blocked; r += RS)
+        scaled_rows_block<In, RS>(term_count, coefficients + r * row_stride, row_stride,
+                                  term_stride, rows, out + r * In);
+    for (std::size_t r = blocked; r < row_count; ++r)
+        scaled_rows_block<In, 1>(term_count, coefficients + r * row_stride, row_stride,
+                                 term_stride, rows, out + r * In);
+}
+
+}  // namespace vector
+namespace active = vector;
+#else
+namespace active = scalar;
+#endif
+
+/// y = x W^T + b for `batch` rows of x.
+template <std::size_t In, std::size_t Out, class T>
+void dense_forward(const T* w, const T* b, const T* x, T* y, std::size_t batch) noexcept {
+    active::dense_forward<In, Out>(w, b, x, y, batch);
+}
+
+/// dx = dy W for `batch` rows of dy.
+template <std::size_t In, std::size_t Out, class T>
+void dense_input_gradient(const T* w, const T* dy, T* dx, std::size_t batch) noexcept {
+    active::sum_scaled_rows<In>(batch, Out, dy, Out, 1, w, dx);
+}
+
+/// dW = dy^T x and db = column sums of dy, overwriting dw and db.
+template <std::size_t In, std::size_t Out, class T>
+void dense_parameter_gradient(const T* x, const T* dy, T* dw, T* db, std::size_t batch) noexcept {
+    active::sum_scaled_rows<In>(Out, batch, dy, 1, Out, x, dw);
+    for (std::size_t o = 0; o < Out; ++o) db[o] = T(0);
+    for (std::size_t s = 0; s < batch; ++s)
+        for (std::size_t o = 0; o < Out; ++o) db[o] += dy[s * Out + o];
+}
+
+}  // namespace strata::kernels

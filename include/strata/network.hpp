@@ -1,0 +1,337 @@
+#pragma once
+// network<input<N>, Layers...>: a network whose shapes are its type.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <ostream>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "detail/aligned.hpp"
+#include "error.hpp"
+#include "initializers.hpp"
+#include "layers/activations.hpp"
+#include "layers/context.hpp"
+#include "random.hpp"
+#include "shape.hpp"
+
+namespace strata {
+
+namespace detail {
+
+template <std::size_t Expected, std::size_t Actual>
+constexpr bool check_input_length() {
+    static_assert(Expected == Actual,
+                  "strata::network: the input array's length differs from the network's input "
+                  "width (see Expected and Actual in this instantiation)");
+    return Expected == Actual;
+}
+
+template <class L>
+inline constexpr bool is_rectifier_v = std::is_same_v<L, relu>;
+template <class Slope>
+inline constexpr bool is_rectifier_v<leaky_relu<Slope>> = true;
+
+}  // namespace detail
+
+template <class Network>
+class workspace;
+
+/// A feed-forward network of `Layers...` on inputs of `Input` (an input<N>),
+/// with elements of type `T`. Every width, parameter count and buffer size is
+/// a compile-time constant; the parameters themselves live in one 64-byte
+/// aligned heap block, so networks of any size are safe to create on the
+/// stack. `network<...>` is the float version.
+template <class T, class Input, class... Layers>
+class basic_network {
+    static_assert(std::is_floating_point_v<T>,
+                  "strata::basic_network<T, ...>: T must be float or double");
+    static_assert(is_input_v<Input>,
+                  "strata::network: the first entry must be strata::input<N>, the input width");
+
+public:
+    using value_type = T;
+    using shape = network_shape<T, Input::size, Layers...>;
+    using layer_types = std::tuple<Layers...>;
+
+    static constexpr std::size_t input_size = shape::input_size;
+    static constexpr std::size_t output_size = shape::output_size;
+    static constexpr std::size_t layer_count = shape::layer_count;
+    static constexpr std::size_t parameter_count = shape::parameter_count;
+    static constexpr std::size_t parameter_bytes = shape::parameter_bytes;
+    static constexpr std::size_t parameter_storage_size = shape::parameter_storage_size;
+    static constexpr std::size_t activation_bytes = shape::activation_bytes;
+    static constexpr auto layers = shape::layers;
+
+    using input_array = std::array<T, input_size>;
+    using output_array = std::array<T, output_size>;
+
+    /// Creates a network initialised by initializers::automatic from seed 0.
+    basic_network() : basic_network(0) {}
+
+    /// Creates a network initialised by initializers::automatic from `seed`.
+    explicit basic_network(std::uint64_t seed) : parameters_(parameter_storage_size) {
+        initialize(initializers::automatic{}, seed);
+    }
+
+    /// Refills every layer's weights with `init` from `seed` and zeroes the biases.
+    template <class Initializer>
+    void initialize(const Initializer& init, std::uint64_t seed) {
+        random_engine engine(seed);
+        initialize_layers(init, engine, std::index_sequence_for<Layers...>{});
+    }
+
+    /// The flat parameter storage, including alignment gaps between layers
+    /// (kept at zero). Layer I's parameters start at layers[I].parameter_offset.
+    std::span<T> parameters() noexcept { return parameters_.span(); }
+    std::span<const T> parameters() const noexcept { return parameters_.span(); }
+
+    /// All parameters of layer I (for dense: W row-major, then b).
+    template <std::size_t I>
+    std::span<T> layer_parameters() noexcept {
+        static_assert(I < layer_count, "strata::network: layer index out of range");
+        return parameters_.span().subspan(layers[I].parameter_offset, layers[I].parameter_count);
+    }
+    template <std::size_t I>
+    std::span<const T> layer_parameters() const noexcept {
+        static_assert(I < layer_count, "strata::network: layer index out of range");
+        return parameters_.span().subspan(layers[I].parameter_offset, layers[I].parameter_count);
+    }
+
+    /// Layer I's weights (dense: Out x In, row-major).
+    template <std::size_t I>
+    std::span<T> weights() noexcept {
+        return layer_parameters<I>().first(layers[I].weight_count);
+    }
+    template <std::size_t I>
+    std::span<const T> weights() const noexcept {
+        return layer_parameters<I>().first(layers[I].weight_count);
+    }
+
+    /// Layer I's parameters after its weights (dense: the bias).
+    template <std::size_t I>
+    std::span<T> bias() noexcept {
+        return layer_parameters<I>().subspan(layers[I].weight_count);
+    }
+    template <std::size_t I>
+    std::span<const T> bias() const noexcept {
+        return layer_parameters<I>().subspan(layers[I].weight_count);
+    }
+
+    /// Runs one sample through the network in inference mode.
+    template <std::size_t N>
+    output_array predict(const std::array<T, N>& x) const noexcept {
+        static_assert(detail::check_input_length<input_size, N>());
+        output_array y{};
+        predict_one(x.data(), y.data());
+        return y;
+    }
+
+    /// Runs one sample; throws config_error if the spans have the wrong length.
+    void predict(std::span<const T> x, std::span<T> y) const {
+        if (x.size() != input_size || y.size() != output_size)
+            throw config_error("network::predict: expected an input of " +
+                               std::to_string(input_size) + " values and an output of " +
+                               std::to_string(output_size) + ", got " + std::to_string(x.size()) +
+                               " and " + std::to_string(y.size()));
+        predict_one(x.data(), y.data());
+    }
+
+    /// Forward pass over `batch` rows of `x` (batch x input_size, row-major),
+    /// keeping every layer's output in `work` for backward().
+    void forward(workspace<basic_network>& work, const T* x, std::size_t batch,
+                 const pass_context& context) const noexcept {
+        forward_layers(work, x, batch, context, std::index_sequence_for<Layers...>{});
+    }
+
+    /// Backward pass after forward() on the same `x`: reads dL/d(output) from
+    /// work.output_gradient() and writes dL/d(parameters) into `gradient`
+    /// (parameter_storage_size values, overwritten).
+    void backward(workspace<basic_network>& work, const T* x, T* gradient,
+                  std::size_t batch) const noexcept {
+        backward_layers(work, x, gradient, batch, std::make_index_sequence<layer_count>{});
+    }
+
+    friend std::ostream& operator<<(std::ostream& out, const basic_network&) {
+        return out << summary();
+    }
+
+    /// One line per layer with its widths and parameter count, then totals.
+    static std::string summary() {
+        std::string text = "network: input " + std::to_string(input_size) + "\n";
+        for (std::size_t i = 0; i < layer_count; ++i) {
+            const auto& l = layers[i];
+            std::string row = "  " + std::to_string(i) + "  " + std::string(l.name);
+            if (l.name == "dense") row += "<" + std::to_string(l.output_size) + ">";
+            row.resize(row.size() < 24 ? 24 : row.size() + 1, ' ');
+            row += std::to_string(l.input_size) + " -> " + std::to_string(l.output_size);
+            row.resize(row.size() < 40 ? 40 : row.size() + 1, ' ');
+            text += row + std::to_string(l.parameter_count) + " parameters\n";
+        }
+        text += "  total " + std::to_string(parameter_count) + " parameters (" +
+                std::to_string(parameter_bytes) + " bytes), " + std::to_string(activation_bytes) +
+                " bytes of activations per training sample\n";
+        return text;
+    }
+
+private:
+    template <std::size_t I>
+    using layer_at = std::tuple_element_t<I, layer_types>;
+
+    template <class Initializer, std::size_t... I>
+    void initialize_layers(const Initializer& init, random_engine& engine,
+                           std::index_sequence<I...>) {
+        (initialize_layer<I>(init, engine), ...);
+    }
+
+    template <std::size_t I, class Initializer>
+    void initialize_layer(const Initializer& init, random_engine& engine) {
+        constexpr auto shape_i = layers[I];
+        if constexpr (shape_i.parameter_count > 0) {
+            auto all = layer_parameters<I>();
+            for (auto& value : all) value = T(0);
+            auto w = all.first(shape_i.weight_count);
+            if constexpr (std::is_same_v<Initializer, initializers::automatic>) {
+                constexpr bool rectified =
+                    I + 1 < layer_count && detail::is_rectifier_v<
+                                               std::tuple_element_t<(I + 1) % layer_count,
+                                                                    layer_types>>;
+                if constexpr (rectified)
+                    initializers::he_normal{}.fill(w, shape_i.input_size, shape_i.output_size,
+                                                   engine);
+                else
+                    initializers::glorot_uniform{}.fill(w, shape_i.input_size,
+                                                        shape_i.output_size, engine);
+            } else {
+                init.fill(w, shape_i.input_size, shape_i.output_size, engine);
+            }
+        }
+    }
+
+    void predict_one(const T* x, T* y) const noexcept {
+        alignas(simd_alignment) std::array<T, aligned_count<T>(shape::max_width)> a{};
+        alignas(simd_alignment) std::array<T, aligned_count<T>(shape::max_width)> b{};
+        predict_layers(x, y, a.data(), b.data(), std::index_sequence_for<Layers...>{});
+    }
+
+    template <std::size_t... I>
+    void predict_layers(const T* x, T* y, T* a, T* b, std::index_sequence<I...>) const noexcept {
+        const pass_context inference{};
+        const T* in = x;
+        T* buffers[2] = {a, b};
+        (
+            [&] {
+                T* out = I + 1 == layer_count ? y : buffers[I % 2];
+                layer_at<I>::template forward<layers[I].input_size, T>(
+                    parameters_.data() + layers[I].parameter_offset, in, out, nullptr, 1,
+                    inference);
+                in = out;
+            }(),
+            ...);
+    }
+
+    template <std::size_t... I>
+    void forward_layers(workspace<basic_network>& work, const T* x, std::size_t batch,
+                        const pass_context& context, std::index_sequence<I...>) const noexcept {
+        (layer_at<I>::template forward<layers[I].input_size, T>(
+             parameters_.data() + layers[I].parameter_offset,
+             I == 0 ? x : work.template layer_output<(I == 0 ? 0 : I - 1)>(),
+             work.template layer_output<I>(), work.template layer_scratch<I>(), batch, context),
+         ...);
+    }
+
+    template <std::size_t... R>
+    void backward_layers(workspace<basic_network>& work, const T* x, T* gradient,
+                         std::size_t batch, std::index_sequence<R...>) const noexcept {
+        // R counts down the layers: layer I = layer_count - 1 - R.
+        (backward_layer<layer_count - 1 - R>(work, x, gradient, batch), ...);
+    }
+
+    template <std::size_t I>
+    void backward_layer(workspace<basic_network>& work, const T* x, T* gradient,
+                        std::size_t batch) const noexcept {
+        const T* layer_input = I == 0 ? x : work.template layer_output<(I == 0 ? 0 : I - 1)>();
+        T* dy = work.delta(I + 1);
+        T* dx = I == 0 ? nullptr : work.delta(I);
+        layer_at<I>::template backward<layers[I].input_size, T>(
+            parameters_.data() + layers[I].parameter_offset, layer_input,
+            work.template layer_output<I>(), dy, dx, gradient + layers[I].parameter_offset,
+            work.template layer_scratch<I>(), batch);
+    }
+
+    aligned_buffer<T> parameters_;
+};
+
+template <class Input, class... Layers>
+using network = basic_network<float, Input, Layers...>;
+
+/// Buffers for forward and backward passes over up to `capacity` samples:
+/// every layer's output and scratch, and two gradient buffers that backward
+/// alternates between. Allocated once; passes only read and write them.
+template <class Network>
+class workspace {
+    using T = typename Network::value_type;
+    using shape = typename Network::shape;
+    static constexpr std::size_t layer_count = shape::layer_count;
+
+    static constexpr auto output_offsets = [] {
+        std::array<std::size_t, layer_count + 1> offsets{};
+        for (std::size_t i = 0; i < layer_count; ++i)
+            offsets[i + 1] = offsets[i] + aligned_count<T>(shape::widths[i + 1]);
+        return offsets;
+    }();
+
+    static constexpr auto scratch_offsets = [] {
+        std::array<std::size_t, layer_count + 1> offsets{};
+        for (std::size_t i = 0; i < layer_count; ++i)
+            offsets[i + 1] = offsets[i] + aligned_count<T>(shape::layers[i].scratch_size);
+        return offsets;
+    }();
+
+public:
+    explicit workspace(std::size_t capacity)
+        : capacity_(capacity),
+          outputs_(capacity * output_offsets[layer_count]),
+          scratch_(capacity * scratch_offsets[layer_count]),
+          deltas_{aligned_buffer<T>(capacity * aligned_count<T>(shape::max_width)),
+                  aligned_buffer<T>(capacity * aligned_count<T>(shape::max_width))} {
+        if (capacity == 0) throw config_error("workspace: capacity must be at least 1 sample");
+    }
+
+    std::size_t capacity() const noexcept { return capacity_; }
+
+    /// Layer I's outputs for the batch (batch x width, row-major).
+    template <std::size_t I>
+    T* layer_output() noexcept {
+        return outputs_.data() + capacity_ * output_offsets[I];
+    }
+
+    template <std::size_t I>
+    T* layer_scratch() noexcept {
+        if constexpr (shape::layers[I].scratch_size == 0)
+            return nullptr;
+        else
+            return scratch_.data() + capacity_ * scratch_offsets[I];
+    }
+
+    /// The network's outputs after forward().
+    T* output() noexcept { return layer_output<layer_count - 1>(); }
+
+    /// Where the loss writes dL/d(output) before backward().
+    T* output_gradient() noexcept { return delta(layer_count); }
+
+    /// Gradient buffer for the input of layer `boundary` (output of layer
+    /// `boundary - 1`); consecutive boundaries use different buffers.
+    T* delta(std::size_t boundary) noexcept { return deltas_[boundary % 2].data(); }
+
+private:
+    std::size_t capacity_;
+    aligned_buffer<T> outputs_;
+    aligned_buffer<T> scratch_;
+    aligned_buffer<T> deltas_[2];
+};
+
+}  // namespace strata

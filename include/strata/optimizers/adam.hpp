@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <string_view>
+
+#include "../detail/aligned.hpp"
+#include "../kernels/elementwise.hpp"
+
+namespace strata::optimizers {
+
+/// Adam (Kingma and Ba, 2015), in the form PyTorch 1.13 computes:
+///   m = beta1 m + (1 - beta1) g,   v = beta2 v + (1 - beta2) g^2,
+///   p -= (learning_rate / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + epsilon)
+/// with t counted from 1, so the first step moves each parameter by about
+/// learning_rate. Hyperparameters carry PyTorch's names and defaults.
+struct adam {
+    static constexpr std::string_view name = "adam";
+
+    double learning_rate = 1e-3;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double epsilon = 1e-8;
+
+    /// First and second moment estimates and the step count, allocated once.
+    template <class T, std::size_t Size>
+    struct state {
+        aligned_buffer<T> m{Size};
+        aligned_buffer<T> v{Size};
+        std::size_t steps = 0;
+    };
+
+    template <class T, std::size_t Size>
+    void step(state<T, Size>& s, T* parameters, const T* gradient) const noexcept {
+        ++s.steps;
+        const double t = static_cast<double>(s.steps);
+        const double correction1 = 1.0 - std::pow(beta1, t);
+        const double correction2 = 1.0 - std::pow(beta2, t);
+        const T step_size = static_cast<T>(learning_rate / correction1);
+        const T inverse_root_correction2 = static_cast<T>(1.0 / std::sqrt(correction2));
+        const T b1 = static_cast<T>(beta1);
+        const T b2 = static_cast<T>(beta2);
+        const T eps = static_cast<T>(epsilon);
+        T* m = s.m.data();
+        T* v = s.v.data();
+
+#if STRATA_HAS_SIMD
+        constexpr std::size_t full = Size / kernels::simd_width<T> * kernels::simd_width<T>;
+        using V = kernels::simd<T>;
+        for (std::size_t i = 0; i < full; i += kernels::simd_width<T>) {
+            const V g = V::load_unaligned(gradient + i);
+            const V mv = xsimd::fma(V(b1), V::load_unaligned(m + i), V(T(1) - b1) * g);
+            const V vv = xsimd::fma(V(b2), V::load_unaligned(v + i), V(T(1) - b2) * g * g);
+            mv.store_unaligned(m + i);
+            vv.store_unaligned(v + i);
+            const V denominator = xsimd::sqrt(vv) * V(inverse_root_correction2) + V(eps);
+            const V p = V::load_unaligned(parameters + i) - V(step_size) * mv / denominator;
+            p.store_unaligned(parameters + i);
+        }
+#else
+        constexpr std::size_t full = 0;
+#endif
+        for (std::size_t i = full; i < Size; ++i) {
+            const T g = gradient[i];
+            m[i] = b1 * m[i] + (T(1) - b1) * g;
+            v[i] = b2 * v[i] + (T(1) - b2) * g * g;
+            const T denominator = std::sqrt(v[i]) * inverse_root_correction2 + eps;
+            parameters[i] -= step_size * m[i] / denominator;
+        }
+    }
+};
+
+}  // namespace strata::optimizers

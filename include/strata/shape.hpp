@@ -1,0 +1,249 @@
+#pragma once
+// The type-level layer list: what a layer is, how widths flow from one layer
+// to the next, and the compile-time sizes of a network. This header needs
+// Boost.Hana but not xsimd, so shape-only code compiles quickly.
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include <boost/hana/basic_tuple.hpp>
+#include <boost/hana/fold_left.hpp>
+#include <boost/hana/integral_constant.hpp>
+#include <boost/hana/scan_left.hpp>
+#include <boost/hana/type.hpp>
+#include <boost/hana/unpack.hpp>
+
+#include "detail/aligned.hpp"
+
+namespace strata {
+
+/// The first entry of every network: a flat input of `Size` values.
+template <std::size_t Size>
+struct input {
+    static_assert(Size > 0, "strata::input<Size>: a network input needs Size > 0");
+    static constexpr std::size_t size = Size;
+};
+
+template <class T>
+inline constexpr bool is_input_v = false;
+template <std::size_t Size>
+inline constexpr bool is_input_v<input<Size>> = true;
+
+/// A layer tag: a type with a name, whose output width, parameter count and
+/// per-sample scratch size are functions of its input width.
+template <class L>
+concept layer = requires {
+    { L::name } -> std::convertible_to<std::string_view>;
+    { L::template output_size<1> } -> std::convertible_to<std::size_t>;
+    { L::template parameter_count<1> } -> std::convertible_to<std::size_t>;
+    { L::template weight_count<1> } -> std::convertible_to<std::size_t>;
+    { L::template scratch_size<1> } -> std::convertible_to<std::size_t>;
+};
+
+template <class L>
+inline constexpr bool is_layer_v = layer<L>;
+
+namespace detail {
+
+template <std::size_t Position, class L>
+constexpr bool check_layer() {
+    static_assert(layer<L>,
+                  "strata::network: the type at this layer position is not a layer; every entry "
+                  "after input<N> must be a layer such as dense<N> or relu");
+    return layer<L>;
+}
+
+template <std::size_t Position, std::size_t InputWidth, std::size_t OutputWidth>
+constexpr bool check_width() {
+    static_assert(OutputWidth > 0,
+                  "strata::network: the layer at this position has output width 0");
+    return OutputWidth > 0;
+}
+
+template <class L, std::size_t In>
+constexpr std::size_t output_width() {
+    if constexpr (layer<L>)
+        return L::template output_size<In>;
+    else
+        return 0;  // check_layer has already failed with a clear message
+}
+
+// Folds the layer list from the input width: element i is the input width of
+// layer i, and the last element is the network's output width.
+template <std::size_t In, class... Layers>
+constexpr auto layer_widths() {
+    constexpr auto widths = boost::hana::scan_left(
+        boost::hana::basic_tuple<boost::hana::basic_type<Layers>...>{}, boost::hana::size_c<In>,
+        [](auto width, auto tag) {
+            using L = typename decltype(tag)::type;
+            return boost::hana::size_c<output_width<L, decltype(width)::value>()>;
+        });
+    return boost::hana::unpack(widths, [](auto... w) {
+        return std::array<std::size_t, sizeof...(w)>{decltype(w)::value...};
+    });
+}
+
+template <std::size_t I, class... Ts>
+using type_at = std::tuple_element_t<I, std::tuple<Ts...>>;
+
+}  // namespace detail
+
+/// One layer's place in a network: its widths, its parameters and where they
+/// start in the network's flat parameter storage.
+struct layer_shape {
+    std::string_view name;
+    std::size_t input_size;
+    std::size_t output_size;
+    std::size_t parameter_count;
+    std::size_t weight_count;  ///< leading parameters that regularizers act on
+    std::size_t parameter_offset;
+    std::size_t scratch_size;  ///< per-sample values kept from forward for backward
+};
+
+/// A run of parameters in a network's flat storage.
+struct parameter_segment {
+    std::size_t offset;
+    std::size_t count;
+};
+
+/// Compile-time shape of `input<In>` followed by `Layers...`, with elements
+/// of type `T`. Every member is a constant expression.
+template <class T, std::size_t In, class... Layers>
+struct network_shape {
+    static_assert(sizeof...(Layers) > 0,
+                  "strata::network needs at least one layer after input<N>, e.g. dense<10>");
+
+private:
+    template <std::size_t... I>
+    static constexpr bool check_all(std::index_sequence<I...>) {
+        return (detail::check_layer<I, Layers>() && ...);
+    }
+    static constexpr bool layers_valid = check_all(std::index_sequence_for<Layers...>{});
+
+public:
+    static constexpr std::size_t layer_count = sizeof...(Layers);
+
+    /// widths[i] is the input width of layer i; widths[layer_count] is the output width.
+    static constexpr std::array<std::size_t, layer_count + 1> widths =
+        detail::layer_widths<In, Layers...>();
+
+private:
+    template <std::size_t... I>
+    static constexpr bool check_widths(std::index_sequence<I...>) {
+        return (detail::check_width<I, widths[I], widths[I + 1]>() && ...);
+    }
+    static constexpr bool widths_valid =
+        layers_valid && check_widths(std::index_sequence_for<Layers...>{});
+
+    template <std::size_t I>
+    static constexpr layer_shape shape_of(std::size_t offset) {
+        using L = detail::type_at<I, Layers...>;
+        if constexpr (layer<L>) {
+            constexpr std::size_t in = widths[I];
+            return {L::name,
+                    in,
+                    widths[I + 1],
+                    L::template parameter_count<in>,
+                    L::template weight_count<in>,
+                    offset,
+                    L::template scratch_size<in>};
+        } else {
+            return {};
+        }
+    }
+
+    template <std::size_t... I>
+    static constexpr auto make_layers(std::index_sequence<I...>) {
+        std::array<layer_shape, layer_count> result{};
+        std::size_t offset = 0;
+        ((result[I] = shape_of<I>(offset), offset += aligned_count<T>(result[I].parameter_count)),
+         ...);
+        return result;
+    }
+
+public:
+    static constexpr std::size_t input_size = In;
+    static constexpr std::size_t output_size = widths[layer_count];
+
+    /// Per-layer shapes, in order, without the input.
+    static constexpr std::array<layer_shape, layer_count> layers =
+        make_layers(std::index_sequence_for<Layers...>{});
+
+    /// Trainable values in all layers.
+    static constexpr std::size_t parameter_count = [] {
+        std::size_t total = 0;
+        for (const auto& l : layers) total += l.parameter_count;
+        return total;
+    }();
+
+    /// Length of the flat parameter storage: each layer's block starts on a
+    /// 64-byte boundary, so this can exceed parameter_count.
+    static constexpr std::size_t parameter_storage_size = [] {
+        std::size_t total = 0;
+        for (const auto& l : layers) total += aligned_count<T>(l.parameter_count);
+        return total;
+    }();
+
+    static constexpr std::size_t parameter_bytes = parameter_count * sizeof(T);
+
+    /// Values one sample produces across all layer outputs. Training keeps
+    /// them all for the backward pass.
+    static constexpr std::size_t activation_count = [] {
+        std::size_t total = 0;
+        for (std::size_t i = 1; i <= layer_count; ++i) total += widths[i];
+        return total;
+    }();
+
+    /// Bytes of layer outputs per sample during training.
+    static constexpr std::size_t activation_bytes = activation_count * sizeof(T);
+
+    /// Widest layer input or output; inference needs two buffers of this width.
+    static constexpr std::size_t max_width = [] {
+        std::size_t widest = 0;
+        for (auto w : widths) widest = w > widest ? w : widest;
+        return widest;
+    }();
+
+    /// Bytes a single-sample forward pass needs besides the parameters.
+    static constexpr std::size_t inference_activation_bytes = 2 * max_width * sizeof(T);
+
+    /// Parameters that regularizers act on (dense weights, not biases).
+    static constexpr std::size_t weight_segment_count = [] {
+        std::size_t count = 0;
+        for (const auto& l : layers) count += l.weight_count > 0 ? 1 : 0;
+        return count;
+    }();
+
+    static constexpr std::array<parameter_segment, weight_segment_count> weight_segments = [] {
+        std::array<parameter_segment, weight_segment_count> result{};
+        std::size_t next = 0;
+        for (const auto& l : layers)
+            if (l.weight_count > 0) result[next++] = {l.parameter_offset, l.weight_count};
+        return result;
+    }();
+
+    /// Every layer's whole parameter block (weights and biases).
+    static constexpr std::size_t parameter_segment_count = [] {
+        std::size_t count = 0;
+        for (const auto& l : layers) count += l.parameter_count > 0 ? 1 : 0;
+        return count;
+    }();
+
+    static constexpr std::array<parameter_segment, parameter_segment_count> parameter_segments =
+        [] {
+            std::array<parameter_segment, parameter_segment_count> result{};
+            std::size_t next = 0;
+            for (const auto& l : layers)
+                if (l.parameter_count > 0) result[next++] = {l.parameter_offset, l.parameter_count};
+            return result;
+        }();
+
+    static_assert(widths_valid);
+};
+
+}  // namespace strata

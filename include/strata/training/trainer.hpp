@@ -1,0 +1,243 @@
+#pragma once
+// Mini-batch gradient descent over a network type, with the loss, optimizer
+// and regularizer as policies.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <numeric>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "../detail/aligned.hpp"
+#include "../error.hpp"
+#include "../layers/activations.hpp"
+#include "../network.hpp"
+#include "../random.hpp"
+#include "../regularizers/l2.hpp"
+#include "dataset.hpp"
+#include "history.hpp"
+
+namespace strata {
+
+/// Run-time settings of fit().
+struct fit_options {
+    std::size_t epochs = 10;
+    /// Samples per step: 1 gives stochastic gradient descent, the training-set
+    /// size gives batch gradient descent. The last batch of an epoch holds
+    /// the remaining samples, and its gradient is averaged over their number.
+    std::size_t batch_size = 32;
+    /// Seeds the shuffling and any dropout masks; the same seed on one
+    /// thread gives bit-identical weights.
+    std::uint64_t seed = 0;
+    /// Reshuffle inputs and targets together at the start of every epoch.
+    bool shuffle = true;
+};
+
+namespace detail {
+
+template <class Net>
+inline constexpr bool ends_with_softmax_v =
+    std::is_same_v<std::tuple_element_t<Net::layer_count - 1, typename Net::layer_types>, softmax>;
+
+template <class Loss, std::size_t Outputs>
+constexpr bool check_loss_fits_output() {
+    static_assert(Loss::template fits_output<Outputs>,
+                  "strata::trainer: this loss does not fit the network's output width; "
+                  "cross_entropy needs at least 2 outputs (one per class)");
+    return Loss::template fits_output<Outputs>;
+}
+
+}  // namespace detail
+
+template <class Net, class Loss, class Optimizer, class Regularizer = regularizers::none>
+class trainer {
+    using T = typename Net::value_type;
+    static constexpr std::size_t in_size = Net::input_size;
+    static constexpr std::size_t out_size = Net::output_size;
+    static constexpr std::size_t storage_size = Net::parameter_storage_size;
+
+    static_assert(detail::check_loss_fits_output<Loss, out_size>());
+    static_assert(!(Loss::name == std::string_view("cross_entropy") &&
+                    detail::ends_with_softmax_v<Net>),
+                  "strata::trainer: cross_entropy applies softmax to the logits itself; remove "
+                  "the network's final softmax layer");
+
+public:
+    using network_type = Net;
+    using dataset_type = basic_dataset<T>;
+    using optimizer_state = typename Optimizer::template state<T, storage_size>;
+
+    explicit trainer(Optimizer optimizer = {}, Regularizer regularizer = {})
+        : optimizer_(optimizer), regularizer_(regularizer) {}
+
+    Optimizer& optimizer() noexcept { return optimizer_; }
+    Regularizer& regularizer() noexcept { return regularizer_; }
+
+    /// Called after each epoch with its record, if set.
+    std::function<void(const epoch_record&)> on_epoch_end;
+
+    /// Called before each step with the epoch (from 1), the batch (from 0) and
+    /// the indexes of the batch's samples in the training data, if set.
+    std::function<void(std::size_t, std::size_t, std::span<const std::size_t>)> on_batch;
+
+    /// Trains `net` on `train` and reports validation figures after every
+    /// epoch. Throws data_error on bad data before the first step, and
+    /// divergence_error (with the weights restored to the start of that
+    /// epoch) if the loss turns non-finite.
+    history fit(Net& net, const dataset_type& train, const dataset_type& validation,
+                const fit_options& options) {
+        return run(net, train, &validation, options);
+    }
+
+    /// Trains without validation data.
+    history fit(Net& net, const dataset_type& train, const fit_options& options) {
+        return run(net, train, nullptr, options);
+    }
+
+    /// Returns the mean loss and metric of `net` over `data` in inference mode.
+    evaluation evaluate(const Net& net, const dataset_type& data) const {
+        check_data(data, "evaluation");
+        workspace<Net> work(std::max<std::size_t>(1, std::min<std::size_t>(data.size(), 256)));
+        return evaluate(net, data, work);
+    }
+
+private:
+    static void check_data(const dataset_type& data, const char* role) {
+        if (data.feature_count() != in_size)
+            throw data_error(data.source() + ": " + role + " data has " +
+                             std::to_string(data.feature_count()) +
+                             " features per sample, but the network's input is " +
+                             std::to_string(in_size) + " wide");
+        data.check_finite();
+        Loss::template check_targets<out_size>(data);
+    }
+
+    evaluation evaluate(const Net& net, const dataset_type& data, workspace<Net>& work) const {
+        evaluation result;
+        result.samples = data.size();
+        const std::size_t targets = data.target_count();
+        const pass_context inference{};
+        for (std::size_t start = 0; start < data.size(); start += work.capacity()) {
+            const std::size_t count = std::min(work.capacity(), data.size() - start);
+            net.forward(work, data.feature_data() + start * in_size, count, inference);
+            const T* y = work.output();
+            for (std::size_t s = 0; s < count; ++s) {
+                const T* t = data.target_data() + (start + s) * targets;
+                result.loss += Loss::template loss<out_size>(y + s * out_size, t, targets);
+                result.metric += Loss::template metric<out_size>(y + s * out_size, t, targets);
+            }
+        }
+        if (result.samples > 0) {
+            result.loss /= static_cast<double>(result.samples);
+            result.metric /= static_cast<double>(result.samples);
+        }
+        return result;
+    }
+
+    std::span<const parameter_segment> regularized_segments() const noexcept {
+        if (regularizer_.include_biases) return Net::shape::parameter_segments;
+        return Net::shape::weight_segments;
+    }
+
+    history run(Net& net, const dataset_type& train, const dataset_type* validation,
+                const fit_options& options) {
+        if (options.batch_size == 0)
+            throw config_error("fit: batch_size must be at least 1, got 0");
+        if (train.empty()) throw data_error(train.source() + ": the training data is empty");
+        check_data(train, "training");
+        if (validation != nullptr && !validation->empty()) check_data(*validation, "validation");
+
+        // Everything a step touches is allocated here, before the first step.
+        const std::size_t batch_size = std::min(options.batch_size, train.size());
+        const std::size_t targets = train.target_count();
+        workspace<Net> work(batch_size);
+        aligned_buffer<T> gradient(storage_size);
+        aligned_buffer<T> batch_inputs(batch_size * in_size);
+        aligned_buffer<T> batch_targets(batch_size * targets);
+        aligned_buffer<T> epoch_start(storage_size);
+        optimizer_state state{};
+        std::vector<std::size_t> order(train.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        random_engine shuffler(options.seed);
+        random_engine dropout_random(options.seed ^ 0xD1B54A32D192ED03ull);
+        const pass_context training{true, &dropout_random};
+
+        history record;
+        record.loss_name = std::string(Loss::name);
+        record.metric_name = std::string(Loss::metric_name);
+        record.epochs.reserve(options.epochs);
+
+        T* parameters = net.parameters().data();
+        for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+            const auto started = std::chrono::steady_clock::now();
+            std::copy_n(parameters, storage_size, epoch_start.data());
+            if (options.shuffle) shuffler.shuffle(std::span<std::size_t>(order));
+
+            double loss_sum = 0;
+            double metric_sum = 0;
+            std::size_t batch_index = 0;
+            for (std::size_t start = 0; start < train.size(); start += batch_size, ++batch_index) {
+                const std::size_t count = std::min(batch_size, train.size() - start);
+                const std::span<const std::size_t> indices(order.data() + start, count);
+                if (on_batch) on_batch(epoch, batch_index, indices);
+
+                for (std::size_t s = 0; s < count; ++s) {
+                    std::copy_n(train.features(indices[s]).data(), in_size,
+                                batch_inputs.data() + s * in_size);
+                    std::copy_n(train.targets(indices[s]).data(), targets,
+                                batch_targets.data() + s * targets);
+                }
+
+                net.forward(work, batch_inputs.data(), count, training);
+                const T* y = work.output();
+                const double batch_loss = Loss::template loss_and_gradient<out_size>(
+                    y, batch_targets.data(), targets, work.output_gradient(), count);
+                if (!std::isfinite(batch_loss)) {
+                    std::copy_n(epoch_start.data(), storage_size, parameters);
+                    throw divergence_error(
+                        "training diverged: the loss of epoch " + std::to_string(epoch) +
+                            ", batch " + std::to_string(batch_index) + " is " +
+                            std::to_string(batch_loss) +
+                            "; the weights were restored to the start of that epoch; lower the "
+                            "learning rate or scale the inputs",
+                        epoch, batch_index);
+                }
+                loss_sum += batch_loss;
+                for (std::size_t s = 0; s < count; ++s)
+                    metric_sum += Loss::template metric<out_size>(
+                        y + s * out_size, batch_targets.data() + s * targets, targets);
+
+                net.backward(work, batch_inputs.data(), gradient.data(), count);
+                regularizer_.add_gradient(regularized_segments(), parameters, gradient.data());
+                optimizer_.step(state, parameters, gradient.data());
+            }
+
+            epoch_record entry;
+            entry.epoch = epoch;
+            entry.train_loss = loss_sum / static_cast<double>(train.size());
+            entry.train_metric = metric_sum / static_cast<double>(train.size());
+            if (validation != nullptr && !validation->empty()) {
+                const auto result = evaluate(net, *validation, work);
+                entry.validation_loss = result.loss;
+                entry.validation_metric = result.metric;
+            }
+            entry.learning_rate = optimizer_.learning_rate;
+            entry.seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            record.epochs.push_back(entry);
+            if (on_epoch_end) on_epoch_end(entry);
+        }
+        return record;
+    }
+
+    Optimizer optimizer_;
+    Regularizer regularizer_;
+};
+
+}  // namespace strata
