@@ -161,25 +161,34 @@ public:
 
     /// One line per layer with its widths and parameter count, then totals.
     static std::string summary() {
-        std::string text = "network: input " + std::to_string(input_size) + "\n";
+        std::string text = "network: input ";
+        text.append(std::to_string(input_size)).append("\n");
         for (std::size_t i = 0; i < layer_count; ++i) {
             const auto& l = layers[i];
-            std::string row = "  " + std::to_string(i) + "  " + std::string(l.name);
-            if (l.name == "dense") row += "<" + std::to_string(l.output_size) + ">";
-            row.resize(row.size() < 24 ? 24 : row.size() + 1, ' ');
-            row += std::to_string(l.input_size) + " -> " + std::to_string(l.output_size);
-            row.resize(row.size() < 40 ? 40 : row.size() + 1, ' ');
-            text += row + std::to_string(l.parameter_count) + " parameters\n";
+            std::string row = "  ";
+            row.append(std::to_string(i)).append("  ").append(l.name);
+            if (l.name == "dense") row.append("<").append(std::to_string(l.output_size)).append(">");
+            pad(row, 24);
+            row.append(std::to_string(l.input_size)).append(" -> ");
+            row.append(std::to_string(l.output_size));
+            pad(row, 40);
+            text.append(row).append(std::to_string(l.parameter_count)).append(" parameters\n");
         }
-        text += "  total " + std::to_string(parameter_count) + " parameters (" +
-                std::to_string(parameter_bytes) + " bytes), " + std::to_string(activation_bytes) +
-                " bytes of activations per training sample\n";
+        text.append("  total ").append(std::to_string(parameter_count));
+        text.append(" parameters (").append(std::to_string(parameter_bytes)).append(" bytes), ");
+        text.append(std::to_string(activation_bytes));
+        text.append(" bytes of activations per training sample\n");
         return text;
     }
 
 private:
     template <std::size_t I>
     using layer_at = std::tuple_element_t<I, layer_types>;
+
+    // Pads `row` with spaces to `column` characters, or by one space if longer.
+    static void pad(std::string& row, std::size_t column) {
+        row.append(row.size() < column ? column - row.size() : 1, ' ');
+    }
 
     template <class Initializer, std::size_t... I>
     void initialize_layers(const Initializer& init, random_engine& engine,

@@ -14,31 +14,33 @@ namespace strata::kernels {
 template <class T, class VectorOp, class ScalarOp>
 inline void transform(std::size_t count, const T* in, T* out, VectorOp vector_op,
                       ScalarOp scalar_op) noexcept {
-    std::size_t i = 0;
 #if STRATA_HAS_SIMD
     constexpr std::size_t width = simd_width<T>;
-    for (; i + width <= count; i += width)
+    const std::size_t full = count / width * width;
+    for (std::size_t i = 0; i < full; i += width)
         vector_op(simd<T>::load_unaligned(in + i)).store_unaligned(out + i);
 #else
+    const std::size_t full = 0;
     (void)vector_op;
 #endif
-    for (; i < count; ++i) out[i] = scalar_op(in[i]);
+    for (std::size_t i = full; i < count; ++i) out[i] = scalar_op(in[i]);
 }
 
 /// Like transform, over two inputs.
 template <class T, class VectorOp, class ScalarOp>
 inline void transform(std::size_t count, const T* a, const T* b, T* out, VectorOp vector_op,
                       ScalarOp scalar_op) noexcept {
-    std::size_t i = 0;
 #if STRATA_HAS_SIMD
     constexpr std::size_t width = simd_width<T>;
-    for (; i + width <= count; i += width)
+    const std::size_t full = count / width * width;
+    for (std::size_t i = 0; i < full; i += width)
         vector_op(simd<T>::load_unaligned(a + i), simd<T>::load_unaligned(b + i))
             .store_unaligned(out + i);
 #else
+    const std::size_t full = 0;
     (void)vector_op;
 #endif
-    for (; i < count; ++i) out[i] = scalar_op(a[i], b[i]);
+    for (std::size_t i = full; i < count; ++i) out[i] = scalar_op(a[i], b[i]);
 }
 
 /// Logistic function without overflow: exp is only taken of -|x|, so it

@@ -38,8 +38,12 @@ struct adam {
         const double correction2 = 1.0 - std::pow(beta2, t);
         const T step_size = static_cast<T>(learning_rate / correction1);
         const T inverse_root_correction2 = static_cast<T>(1.0 / std::sqrt(correction2));
+        // 1 - beta is formed in double, as PyTorch does: in float, 1 - 0.999f
+        // is off by 1.3e-5 relative, which shifts every step.
         const T b1 = static_cast<T>(beta1);
         const T b2 = static_cast<T>(beta2);
+        const T one_minus_b1 = static_cast<T>(1.0 - beta1);
+        const T one_minus_b2 = static_cast<T>(1.0 - beta2);
         const T eps = static_cast<T>(epsilon);
         T* m = s.m.data();
         T* v = s.v.data();
@@ -49,8 +53,8 @@ struct adam {
         using V = kernels::simd<T>;
         for (std::size_t i = 0; i < full; i += kernels::simd_width<T>) {
             const V g = V::load_unaligned(gradient + i);
-            const V mv = xsimd::fma(V(b1), V::load_unaligned(m + i), V(T(1) - b1) * g);
-            const V vv = xsimd::fma(V(b2), V::load_unaligned(v + i), V(T(1) - b2) * g * g);
+            const V mv = xsimd::fma(V(b1), V::load_unaligned(m + i), V(one_minus_b1) * g);
+            const V vv = xsimd::fma(V(b2), V::load_unaligned(v + i), V(one_minus_b2) * g * g);
             mv.store_unaligned(m + i);
             vv.store_unaligned(v + i);
             const V denominator = xsimd::sqrt(vv) * V(inverse_root_correction2) + V(eps);
@@ -62,8 +66,8 @@ struct adam {
 #endif
         for (std::size_t i = full; i < Size; ++i) {
             const T g = gradient[i];
-            m[i] = b1 * m[i] + (T(1) - b1) * g;
-            v[i] = b2 * v[i] + (T(1) - b2) * g * g;
+            m[i] = b1 * m[i] + one_minus_b1 * g;
+            v[i] = b2 * v[i] + one_minus_b2 * g * g;
             const T denominator = std::sqrt(v[i]) * inverse_root_correction2 + eps;
             parameters[i] -= step_size * m[i] / denominator;
         }

@@ -198,12 +198,14 @@ private:
                 const T* y = work.output();
                 const double batch_loss = Loss::template loss_and_gradient<out_size>(
                     y, batch_targets.data(), targets, work.output_gradient(), count);
-                if (!std::isfinite(batch_loss)) {
+                // The loss is summed in double; a value past T's range means the
+                // network's own arithmetic has overflowed, so it counts as diverged.
+                if (!std::isfinite(static_cast<T>(batch_loss / static_cast<double>(count)))) {
                     std::copy_n(epoch_start.data(), storage_size, parameters);
                     throw divergence_error(
                         "training diverged: the loss of epoch " + std::to_string(epoch) +
                             ", batch " + std::to_string(batch_index) + " is " +
-                            std::to_string(batch_loss) +
+                            std::to_string(batch_loss / static_cast<double>(count)) +
                             "; the weights were restored to the start of that epoch; lower the "
                             "learning rate or scale the inputs",
                         epoch, batch_index);
