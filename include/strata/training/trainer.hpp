@@ -145,6 +145,41 @@ private:
         return Net::shape::weight_segments;
     }
 
+    // Everything a step touches, allocated once before the first step.
+    struct session {
+        session(const dataset_type& train, const fit_options& options)
+            : batch_size(std::min(options.batch_size, train.size())),
+              target_count(train.target_count()),
+              work(batch_size),
+              gradient(storage_size),
+              batch_inputs(batch_size * in_size),
+              batch_targets(batch_size * target_count),
+              epoch_start(storage_size),
+              order(train.size()),
+              shuffler(options.seed),
+              dropout_random(options.seed ^ 0xD1B54A32D192ED03ull) {
+            std::iota(order.begin(), order.end(), std::size_t{0});
+        }
+
+        std::size_t batch_size;
+        std::size_t target_count;
+        workspace<Net> work;
+        aligned_buffer<T> gradient;
+        aligned_buffer<T> batch_inputs;
+        aligned_buffer<T> batch_targets;
+        aligned_buffer<T> epoch_start;  ///< weights to restore if the epoch diverges
+        optimizer_state state{};
+        std::vector<std::size_t> order;
+        random_engine shuffler;
+        random_engine dropout_random;
+    };
+
+    // Sums of per-sample losses and metrics over the batches of one epoch.
+    struct epoch_sums {
+        double loss = 0;
+        double metric = 0;
+    };
+
     history run(Net& net, const dataset_type& train, const dataset_type* validation,
                 const fit_options& options) {
         if (options.batch_size == 0)
@@ -153,79 +188,22 @@ private:
         check_data(train, "training");
         if (validation != nullptr && !validation->empty()) check_data(*validation, "validation");
 
-        // Everything a step touches is allocated here, before the first step.
-        const std::size_t batch_size = std::min(options.batch_size, train.size());
-        const std::size_t targets = train.target_count();
-        workspace<Net> work(batch_size);
-        aligned_buffer<T> gradient(storage_size);
-        aligned_buffer<T> batch_inputs(batch_size * in_size);
-        aligned_buffer<T> batch_targets(batch_size * targets);
-        aligned_buffer<T> epoch_start(storage_size);
-        optimizer_state state{};
-        std::vector<std::size_t> order(train.size());
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        random_engine shuffler(options.seed);
-        random_engine dropout_random(options.seed ^ 0xD1B54A32D192ED03ull);
-        const pass_context training{true, &dropout_random};
-
+        session s(train, options);
         history record;
         record.loss_name = std::string(Loss::name);
         record.metric_name = std::string(Loss::metric_name);
         record.epochs.reserve(options.epochs);
 
-        T* parameters = net.parameters().data();
         for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
             const auto started = std::chrono::steady_clock::now();
-            std::copy_n(parameters, storage_size, epoch_start.data());
-            if (options.shuffle) shuffler.shuffle(std::span<std::size_t>(order));
-
-            double loss_sum = 0;
-            double metric_sum = 0;
-            std::size_t batch_index = 0;
-            for (std::size_t start = 0; start < train.size(); start += batch_size, ++batch_index) {
-                const std::size_t count = std::min(batch_size, train.size() - start);
-                const std::span<const std::size_t> indices(order.data() + start, count);
-                if (on_batch) on_batch(epoch, batch_index, indices);
-
-                for (std::size_t s = 0; s < count; ++s) {
-                    std::copy_n(train.features(indices[s]).data(), in_size,
-                                batch_inputs.data() + s * in_size);
-                    std::copy_n(train.targets(indices[s]).data(), targets,
-                                batch_targets.data() + s * targets);
-                }
-
-                net.forward(work, batch_inputs.data(), count, training);
-                const T* y = work.output();
-                const double batch_loss = Loss::template loss_and_gradient<out_size>(
-                    y, batch_targets.data(), targets, work.output_gradient(), count);
-                // The loss is summed in double; a value past T's range means the
-                // network's own arithmetic has overflowed, so it counts as diverged.
-                if (!std::isfinite(static_cast<T>(batch_loss / static_cast<double>(count)))) {
-                    std::copy_n(epoch_start.data(), storage_size, parameters);
-                    throw divergence_error(
-                        "training diverged: the loss of epoch " + std::to_string(epoch) +
-                            ", batch " + std::to_string(batch_index) + " is " +
-                            std::to_string(batch_loss / static_cast<double>(count)) +
-                            "; the weights were restored to the start of that epoch; lower the "
-                            "learning rate or scale the inputs",
-                        epoch, batch_index);
-                }
-                loss_sum += batch_loss;
-                for (std::size_t s = 0; s < count; ++s)
-                    metric_sum += Loss::template metric<out_size>(
-                        y + s * out_size, batch_targets.data() + s * targets, targets);
-
-                net.backward(work, batch_inputs.data(), gradient.data(), count);
-                regularizer_.add_gradient(regularized_segments(), parameters, gradient.data());
-                optimizer_.step(state, parameters, gradient.data());
-            }
+            const epoch_sums sums = train_epoch(net, train, s, epoch, options);
 
             epoch_record entry;
             entry.epoch = epoch;
-            entry.train_loss = loss_sum / static_cast<double>(train.size());
-            entry.train_metric = metric_sum / static_cast<double>(train.size());
+            entry.train_loss = sums.loss / static_cast<double>(train.size());
+            entry.train_metric = sums.metric / static_cast<double>(train.size());
             if (validation != nullptr && !validation->empty()) {
-                const auto result = evaluate(net, *validation, work);
+                const auto result = evaluate(net, *validation, s.work);
                 entry.validation_loss = result.loss;
                 entry.validation_metric = result.metric;
             }
@@ -236,6 +214,68 @@ private:
             if (on_epoch_end) on_epoch_end(entry);
         }
         return record;
+    }
+
+    // Runs one pass over the training data in mini-batches.
+    epoch_sums train_epoch(Net& net, const dataset_type& train, session& s, std::size_t epoch,
+                           const fit_options& options) {
+        std::copy_n(net.parameters().data(), storage_size, s.epoch_start.data());
+        if (options.shuffle) s.shuffler.shuffle(std::span<std::size_t>(s.order));
+
+        epoch_sums sums;
+        std::size_t batch_index = 0;
+        for (std::size_t start = 0; start < train.size(); start += s.batch_size, ++batch_index) {
+            const std::size_t count = std::min(s.batch_size, train.size() - start);
+            const std::span<const std::size_t> indices(s.order.data() + start, count);
+            if (on_batch) on_batch(epoch, batch_index, indices);
+            train_step(net, train, s, indices, epoch, batch_index, sums);
+        }
+        return sums;
+    }
+
+    // One gradient step on the samples at `indices`.
+    void train_step(Net& net, const dataset_type& train, session& s,
+                    std::span<const std::size_t> indices, std::size_t epoch,
+                    std::size_t batch_index, epoch_sums& sums) {
+        const std::size_t count = indices.size();
+        const std::size_t targets = s.target_count;
+        for (std::size_t i = 0; i < count; ++i) {
+            std::copy_n(train.features(indices[i]).data(), in_size,
+                        s.batch_inputs.data() + i * in_size);
+            std::copy_n(train.targets(indices[i]).data(), targets,
+                        s.batch_targets.data() + i * targets);
+        }
+
+        const pass_context training{true, &s.dropout_random};
+        net.forward(s.work, s.batch_inputs.data(), count, training);
+        const T* y = s.work.output();
+        const double batch_loss = Loss::template loss_and_gradient<out_size>(
+            y, s.batch_targets.data(), targets, s.work.output_gradient(), count);
+        check_finite_loss(net, s, batch_loss / static_cast<double>(count), epoch, batch_index);
+        sums.loss += batch_loss;
+        for (std::size_t i = 0; i < count; ++i)
+            sums.metric += Loss::template metric<out_size>(
+                y + i * out_size, s.batch_targets.data() + i * targets, targets);
+
+        T* parameters = net.parameters().data();
+        net.backward(s.work, s.batch_inputs.data(), s.gradient.data(), count);
+        regularizer_.add_gradient(regularized_segments(), parameters, s.gradient.data());
+        optimizer_.step(s.state, parameters, s.gradient.data());
+    }
+
+    // The loss is summed in double; a mean past T's range means the network's
+    // own arithmetic has overflowed, so it counts as diverged. Restores the
+    // weights from the start of the epoch and throws divergence_error.
+    void check_finite_loss(Net& net, const session& s, double mean_loss, std::size_t epoch,
+                           std::size_t batch_index) const {
+        if (std::isfinite(static_cast<T>(mean_loss))) return;
+        std::copy_n(s.epoch_start.data(), storage_size, net.parameters().data());
+        throw divergence_error("training diverged: the loss of epoch " + std::to_string(epoch) +
+                                   ", batch " + std::to_string(batch_index) + " is " +
+                                   std::to_string(mean_loss) +
+                                   "; the weights were restored to the start of that epoch; "
+                                   "lower the learning rate or scale the inputs",
+                               epoch, batch_index);
     }
 
     Optimizer optimizer_;
