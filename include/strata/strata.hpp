@@ -1,6 +1,9 @@
 #pragma once
 // Umbrella header: everything a user needs to declare, train and run networks.
 
+// diagnostics.hpp comes first so that the compiler's include trace above a
+// failed shape check is two lines long.
+#include "diagnostics.hpp"
 #include "error.hpp"
 #include "initializers.hpp"
 #include "io/csv.hpp"
@@ -12,10 +15,12 @@
 #include "network.hpp"
 #include "optimizers/adam.hpp"
 #include "optimizers/sgd.hpp"
+#include "policies.hpp"
 #include "random.hpp"
 #include "regularizers/l1.hpp"
 #include "regularizers/l2.hpp"
 #include "shape.hpp"
 #include "training/dataset.hpp"
+#include "training/evaluate_sample.hpp"
 #include "training/history.hpp"
 #include "training/trainer.hpp"

@@ -1,0 +1,13 @@
+// mirrors: cross_entropy_one_output
+// names: error
+// A multiclass loss on a single output compiles; dlib checks it at run time.
+#include <dlib/dnn.h>
+
+using net_type = dlib::loss_multiclass_log<dlib::fc<1, dlib::input<dlib::matrix<float, 0, 1>>>>;
+
+int main() {
+    net_type net;
+    dlib::matrix<float, 0, 1> x(4);
+    x = 0;
+    return static_cast<int>(net(x));
+}
