@@ -8,6 +8,9 @@ packages=(
   cmake ninja-build g++ clang libboost-dev libxsimd-dev catch2 zlib1g-dev
   # real data for the main job: gzipped IDX files in /usr/share/datasets/fashion-mnist
   dataset-fashion-mnist
+  # compile-cost benchmark and diagnostic-length table (benchmarks/compile_cost,
+  # tools/diagnostic_length.py): /usr/bin/time -v, Python, and dlib as the peer
+  time python3 libdlib-dev
 )
 
 if [[ $(id -u) -eq 0 ]]; then

@@ -1,5 +1,5 @@
 // mirrors: cross_entropy_one_output
-// names: error
+// names: (none: this program compiles)
 // A multiclass loss on a single output compiles; dlib checks it at run time.
 #include <dlib/dnn.h>
 

@@ -1,5 +1,5 @@
 // mirrors: labels_wrong_width
-// names: vector<float>
+// names: train\(.*vector<std::vector<float> >
 // loss_multiclass_log takes one class index per sample; these labels are
 // vectors of three probabilities.
 #include <vector>

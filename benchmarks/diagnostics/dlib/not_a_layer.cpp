@@ -1,5 +1,5 @@
 // mirrors: not_a_layer
-// names: int
+// names: LAYER_DETAILS = int
 // An int where a layer's details type belongs, between two fc layers.
 #include <dlib/dnn.h>
 

@@ -1,5 +1,5 @@
 // mirrors: not_an_optimizer
-// names: int
+// names: solver_type = int
 // An int where the trainer expects a solver.
 #include <dlib/dnn.h>
 
