@@ -29,7 +29,7 @@ FLAGS = ["-std=c++20", "-O2", "-march=native", "-c"]
 
 
 def measure(compiler, source, include_dirs, work_dir):
-    """Returns (wall seconds, peak resident MiB) of compiling `source`."""
+    """Returns (wall seconds, CPU seconds, peak resident MiB) of compiling `source`."""
     command = ["/usr/bin/time", "-v", compiler, *FLAGS,
                *[f"-I{d}" for d in include_dirs], str(source),
                "-o", str(work_dir / (source.stem + ".o"))]
@@ -38,12 +38,15 @@ def measure(compiler, source, include_dirs, work_dir):
         sys.exit(f"compiling {source} failed:\n{result.stderr[-4000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", result.stderr)
     memory = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
-    if not wall or not memory:
-        sys.exit(f"/usr/bin/time -v printed no wall time or memory for {source}")
+    user = re.search(r"User time \(seconds\): (\S+)", result.stderr)
+    system = re.search(r"System time \(seconds\): (\S+)", result.stderr)
+    if not wall or not memory or not user or not system:
+        sys.exit(f"/usr/bin/time -v printed no times or memory for {source}")
     seconds = 0.0
     for part in wall.group(1).split(":"):
         seconds = seconds * 60 + float(part)
-    return seconds, int(memory.group(1)) / 1024
+    cpu_seconds = float(user.group(1)) + float(system.group(1))
+    return seconds, cpu_seconds, int(memory.group(1)) / 1024
 
 
 def main():
@@ -68,10 +71,10 @@ def main():
     samples = {name: [] for name, _, _ in programs}
     for repeat in range(args.repeats):
         for name, source, includes in programs:
-            seconds, mebibytes = measure(args.compiler, source, includes, work)
-            samples[name].append((seconds, mebibytes))
-            print(f"run {repeat + 1}/{args.repeats}: {name}: {seconds:.2f} s, {mebibytes:.0f} MiB",
-                  file=sys.stderr, flush=True)
+            seconds, cpu_seconds, mebibytes = measure(args.compiler, source, includes, work)
+            samples[name].append((seconds, cpu_seconds, mebibytes))
+            print(f"run {repeat + 1}/{args.repeats}: {name}: {seconds:.2f} s wall, "
+                  f"{cpu_seconds:.2f} s CPU, {mebibytes:.0f} MiB", file=sys.stderr, flush=True)
 
     def median(name, index):
         return statistics.median(sample[index] for sample in samples[name])
@@ -79,18 +82,22 @@ def main():
     compiler_version = subprocess.run([args.compiler, "--version"], capture_output=True,
                                       text=True, check=True).stdout.splitlines()[0]
     print(f"{compiler_version}, flags: {' '.join(FLAGS)}; medians of {args.repeats} runs\n")
-    seconds, mebibytes = median("fashion_mnist example", 0), median("fashion_mnist example", 1)
-    print(f"fashion_mnist example: {seconds:.2f} s, {mebibytes:.0f} MiB peak\n")
+    example = "fashion_mnist example"
+    print(f"{example}: {median(example, 0):.2f} s wall, {median(example, 1):.2f} s CPU, "
+          f"{median(example, 2):.0f} MiB peak\n")
 
-    print("| dense layers | strata s | strata MiB | dlib s | dlib MiB | dlib / strata time |"
-          " strata s per added layer | strata time growth exponent |")
-    print("|---|---|---|---|---|---|---|---|")
+    # CPU time (user + system) is the compiler's own work; wall time also
+    # counts waiting for a core on a shared machine.
+    print("| dense layers | strata s wall | strata s CPU | strata MiB | dlib s wall | dlib s CPU |"
+          " dlib MiB | dlib / strata CPU time | strata CPU s per added layer |"
+          " strata CPU time growth exponent |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     previous = None
     first_depth = args.depths[0]
-    first_s = median(f"strata {first_depth}", 0)
+    first_s = median(f"strata {first_depth}", 1)
     for depth in args.depths:
-        strata_s, strata_mib = median(f"strata {depth}", 0), median(f"strata {depth}", 1)
-        dlib_s, dlib_mib = median(f"dlib {depth}", 0), median(f"dlib {depth}", 1)
+        strata_wall, strata_s, strata_mib = (median(f"strata {depth}", i) for i in range(3))
+        dlib_wall, dlib_s, dlib_mib = (median(f"dlib {depth}", i) for i in range(3))
         # The exponent k in time ~ depth^k between this depth and the one before;
         # 1 is linear growth.
         exponent = "-"
@@ -100,8 +107,9 @@ def main():
             # headers) divided by the layers added beyond it.
             per_layer = f"{(strata_s - first_s) / (depth - first_depth):.3f}"
             exponent = f"{math.log(strata_s / previous[1]) / math.log(depth / previous[0]):.2f}"
-        print(f"| {depth} | {strata_s:.2f} | {strata_mib:.0f} | {dlib_s:.2f} | {dlib_mib:.0f} |"
-              f" {dlib_s / strata_s:.1f} | {per_layer} | {exponent} |")
+        print(f"| {depth} | {strata_wall:.2f} | {strata_s:.2f} | {strata_mib:.0f} |"
+              f" {dlib_wall:.2f} | {dlib_s:.2f} | {dlib_mib:.0f} | {dlib_s / strata_s:.1f} |"
+              f" {per_layer} | {exponent} |")
         previous = (depth, strata_s)
 
 
