@@ -170,8 +170,9 @@ inline std::vector<std::size_t> random_permutation(std::size_t size, std::uint64
 template <class T>
 split_parts<T> split(const basic_dataset<T>& data, split_fractions fractions, std::uint64_t seed) {
     const double total = fractions.train + fractions.validation + fractions.test;
-    if (fractions.train < 0 || fractions.validation < 0 || fractions.test < 0 ||
-        std::abs(total - 1.0) > 1e-9)
+    // Written as !(x >= 0) so that NaN fractions are rejected too.
+    if (!(fractions.train >= 0) || !(fractions.validation >= 0) || !(fractions.test >= 0) ||
+        !(std::abs(total - 1.0) <= 1e-9))
         throw config_error("split fractions must be non-negative and sum to 1, got " +
                            std::to_string(fractions.train) + " + " +
                            std::to_string(fractions.validation) + " + " +
