@@ -117,13 +117,13 @@ public:
                 if (!std::isfinite(features(i)[j]))
                     throw data_error(source_ + ": sample " + std::to_string(origin(i)) +
                                      ", feature " + std::to_string(j) + " is " +
-                                     std::to_string(features(i)[j]) +
+                                     detail::format_number(features(i)[j]) +
                                      "; remove or impute non-finite values before training");
             for (std::size_t j = 0; j < target_count_; ++j)
                 if (!std::isfinite(targets(i)[j]))
                     throw data_error(source_ + ": sample " + std::to_string(origin(i)) +
                                      ", target " + std::to_string(j) + " is " +
-                                     std::to_string(targets(i)[j]) +
+                                     detail::format_number(targets(i)[j]) +
                                      "; remove or impute non-finite values before training");
         }
     }
