@@ -67,9 +67,9 @@ constexpr bool leaky_relu_slope_must_lie_in_0_to_1() {
 }
 
 /// A network's elements must be float or double.
-template <class ValueType, bool IsFloatingPoint>
-constexpr bool network_value_type_must_be_floating_point() {
-    static_assert(IsFloatingPoint, "strata::basic_network<T, ...>: T must be float or double");
+template <class ValueType, bool IsFloatOrDouble>
+constexpr bool network_value_type_must_be_float_or_double() {
+    static_assert(IsFloatOrDouble, "strata::basic_network<T, ...>: T must be float or double");
     return true;
 }
 

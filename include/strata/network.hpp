@@ -47,8 +47,8 @@ class workspace;
 /// stack. `network<...>` is the float version.
 template <class T, class Input, class... Layers>
 class basic_network {
-    static_assert(
-        diagnostics::network_value_type_must_be_floating_point<T, std::is_floating_point_v<T>>());
+    static_assert(diagnostics::network_value_type_must_be_float_or_double<
+                  T, std::is_same_v<T, float> || std::is_same_v<T, double>>());
     static_assert(diagnostics::first_entry_must_be_input<Input, is_input_v<Input>>());
 
 public:
@@ -122,8 +122,9 @@ public:
 
     /// Runs one sample through the network in inference mode.
     template <std::size_t N>
-    output_array predict(const std::array<T, N>& x) const noexcept {
-        static_assert(diagnostics::input_array_length_must_equal_network_input_width<input_size, N>());
+    output_array predict(const std::array<T, N>& x) const noexcept(buffers_on_stack) {
+        static_assert(
+            diagnostics::input_array_length_must_equal_network_input_width<input_size, N>());
         output_array y{};
         predict_one(x.data(), y.data());
         return y;
@@ -131,8 +132,10 @@ public:
 
     /// Runs one sample into `y`; both array lengths are checked at compile time.
     template <std::size_t N, std::size_t M>
-    void predict(const std::array<T, N>& x, std::array<T, M>& y) const noexcept {
-        static_assert(diagnostics::input_array_length_must_equal_network_input_width<input_size, N>());
+    void predict(const std::array<T, N>& x, std::array<T, M>& y) const
+        noexcept(buffers_on_stack) {
+        static_assert(
+            diagnostics::input_array_length_must_equal_network_input_width<input_size, N>());
         static_assert(
             diagnostics::output_array_length_must_equal_network_output_width<output_size, M>());
         predict_one(x.data(), y.data());
@@ -150,8 +153,10 @@ public:
 
     /// Forward pass over `batch` rows of `x` (batch x input_size, row-major),
     /// keeping every layer's output in `work` for backward().
+    /// Throws config_error if `batch` exceeds the workspace's capacity.
     void forward(workspace<basic_network>& work, const T* x, std::size_t batch,
-                 const pass_context& context) const noexcept {
+                 const pass_context& context) const {
+        check_batch(work, batch, "forward");
         forward_layers(work, x, batch, context, std::index_sequence_for<Layers...>{});
     }
 
@@ -159,7 +164,8 @@ public:
     /// work.output_gradient() and writes dL/d(parameters) into `gradient`
     /// (parameter_storage_size values, overwritten).
     void backward(workspace<basic_network>& work, const T* x, T* gradient,
-                  std::size_t batch) const noexcept {
+                  std::size_t batch) const {
+        check_batch(work, batch, "backward");
         backward_layers(work, x, gradient, batch, std::make_index_sequence<layer_count>{});
     }
 
@@ -227,10 +233,30 @@ private:
         }
     }
 
-    void predict_one(const T* x, T* y) const noexcept {
-        alignas(simd_alignment) std::array<T, aligned_count<T>(shape::max_width)> a{};
-        alignas(simd_alignment) std::array<T, aligned_count<T>(shape::max_width)> b{};
-        predict_layers(x, y, a.data(), b.data(), std::index_sequence_for<Layers...>{});
+    // Two activation buffers of the widest layer: on the stack up to 16 KiB
+    // each, on the heap beyond, so wide layers cannot overflow the stack.
+    static constexpr std::size_t buffer_length = aligned_count<T>(shape::max_width);
+    static constexpr bool buffers_on_stack = buffer_length * sizeof(T) <= 16 * 1024;
+
+    void predict_one(const T* x, T* y) const noexcept(buffers_on_stack) {
+        if constexpr (buffers_on_stack) {
+            alignas(simd_alignment) std::array<T, buffer_length> a{};
+            alignas(simd_alignment) std::array<T, buffer_length> b{};
+            predict_layers(x, y, a.data(), b.data(), std::index_sequence_for<Layers...>{});
+        } else {
+            aligned_buffer<T> a(buffer_length);
+            aligned_buffer<T> b(buffer_length);
+            predict_layers(x, y, a.data(), b.data(), std::index_sequence_for<Layers...>{});
+        }
+    }
+
+    static void check_batch(const workspace<basic_network>& work, std::size_t batch,
+                            const char* pass) {
+        if (batch > work.capacity())
+            throw config_error(std::string("network::") + pass + ": batch of " +
+                               std::to_string(batch) + " samples exceeds the workspace capacity of " +
+                               std::to_string(work.capacity()) +
+                               "; create the workspace with a capacity of at least the batch size");
     }
 
     template <std::size_t... I>

@@ -226,7 +226,7 @@ public:
     static constexpr std::size_t inference_activation_bytes = 2 * max_width * sizeof(T);
 
     /// Bytes of single-sample inference: the parameter storage (alignment
-    /// gaps included) and predict()'s two 64-byte aligned buffers.
+    /// gaps included) and the two 64-byte aligned buffers predict() uses.
     static constexpr std::size_t inference_footprint_bytes =
         (parameter_storage_size + 2 * aligned_count<T>(max_width)) * sizeof(T);
 
