@@ -1,6 +1,7 @@
 // mirrors: cross_entropy_one_output
 // names: (none: this program compiles)
-// A multiclass loss on a single output compiles; dlib checks it at run time.
+// A multiclass loss on a single output compiles. dlib does not reject it,
+// and training fails a DLIB_CASSERT only once a label of 1 or more arrives.
 #include <dlib/dnn.h>
 
 using net_type = dlib::loss_multiclass_log<dlib::fc<1, dlib::input<dlib::matrix<float, 0, 1>>>>;
