@@ -220,29 +220,74 @@ inline std::string render_panel(const chart& c, double left, double top, double 
     }
     svg += "</svg>\n";
 
-    // Legend in the top right corner of the plot area.
-    std::vector<std::pair<std::string, std::string>> entries;
+    // Legend in the corner of the plot area that covers the fewest data.
+    struct legend_entry {
+        std::string label, color;
+        bool dotted;  // a marker line
+        bool dot;     // a series of markers only
+    };
+    std::vector<legend_entry> entries;
     for (const auto& s : c.lines)
-        if (!s.label.empty()) entries.emplace_back(s.label, s.color);
+        if (!s.label.empty()) entries.push_back({s.label, s.color, false, s.markers_only});
     for (const auto& m : c.markers)
-        if (!m.label.empty()) entries.emplace_back(m.label, m.color);
+        if (!m.label.empty()) entries.push_back({m.label, m.color, true, false});
     if (!entries.empty()) {
         std::size_t longest = 0;
-        for (const auto& e : entries) longest = std::max(longest, e.first.size());
+        for (const auto& e : entries) longest = std::max(longest, e.label.size());
         const double box_width = 34 + 7.0 * static_cast<double>(longest);
         const double box_height = 8 + 17.0 * static_cast<double>(entries.size());
-        const double box_left = plot_left + plot_width - box_width - 8;
-        const double box_top = plot_top + 8;
+        const double right = plot_left + plot_width - box_width - 8;
+        const double bottom = plot_top + plot_height - box_height - 8;
+        const double corners[4][2] = {{right, plot_top + 8},
+                                      {plot_left + 8, plot_top + 8},
+                                      {right, bottom},
+                                      {plot_left + 8, bottom}};
+        std::size_t best_corner = 0, fewest = std::numeric_limits<std::size_t>::max();
+        for (std::size_t k = 0; k < 4; ++k) {
+            std::size_t covered = 0;
+            const auto count_point = [&](double x, double y) {
+                const double sx = px(x), sy = py(y);
+                covered += sx >= corners[k][0] && sx <= corners[k][0] + box_width &&
+                           sy >= corners[k][1] && sy <= corners[k][1] + box_height;
+            };
+            for (const auto& s : c.lines) {
+                const std::size_t n = std::min(s.x.size(), s.y.size());
+                for (std::size_t i = 0; i < n; ++i) {
+                    if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+                    count_point(s.x[i], s.y[i]);
+                    // Points along the segment, so a line crossing the box counts.
+                    if (s.markers_only || i + 1 >= n || !std::isfinite(s.x[i + 1]) ||
+                        !std::isfinite(s.y[i + 1]))
+                        continue;
+                    for (int step = 1; step < 8; ++step) {
+                        const double f = step / 8.0;
+                        count_point(s.x[i] + f * (s.x[i + 1] - s.x[i]),
+                                    s.y[i] + f * (s.y[i + 1] - s.y[i]));
+                    }
+                }
+            }
+            if (covered < fewest) {
+                fewest = covered;
+                best_corner = k;
+            }
+        }
+        const double box_left = corners[best_corner][0];
+        const double box_top = corners[best_corner][1];
         svg += "<rect x=\"" + number(box_left) + "\" y=\"" + number(box_top) + "\" width=\"" +
                number(box_width) + "\" height=\"" + number(box_height) +
                "\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#999\"/>\n";
         for (std::size_t i = 0; i < entries.size(); ++i) {
             const double y = box_top + 14 + 17.0 * static_cast<double>(i);
-            svg += "<line x1=\"" + number(box_left + 6) + "\" y1=\"" + number(y - 4) +
-                   "\" x2=\"" + number(box_left + 26) + "\" y2=\"" + number(y - 4) +
-                   "\" stroke=\"" + entries[i].second + "\" stroke-width=\"3\"/>\n";
+            if (entries[i].dot)
+                svg += "<circle cx=\"" + number(box_left + 16) + "\" cy=\"" + number(y - 4) +
+                       "\" r=\"3.5\" fill=\"" + entries[i].color + "\"/>\n";
+            else
+                svg += "<line x1=\"" + number(box_left + 6) + "\" y1=\"" + number(y - 4) +
+                       "\" x2=\"" + number(box_left + 26) + "\" y2=\"" + number(y - 4) +
+                       "\" stroke=\"" + entries[i].color + "\" stroke-width=\"" +
+                       (entries[i].dotted ? "1.5\" stroke-dasharray=\"2 3\"" : "3\"") + "/>\n";
             svg += "<text x=\"" + number(box_left + 30) + "\" y=\"" + number(y) + "\">" +
-                   escape_xml(entries[i].first) + "</text>\n";
+                   escape_xml(entries[i].label) + "</text>\n";
         }
     }
     svg += "</g>\n";

@@ -26,7 +26,7 @@ inline std::string error_name(const history& h) {
 /// The rules of diagnose(), in the units of error_of().
 ///
 /// - Underfitting: the training error is above `acceptable_train_error`. The
-///   model cannot even fit the data it sees; the default 0.1 means 90 %
+///   model cannot even fit the data it trains on; the default 0.1 means 90 %
 ///   training accuracy for a classifier, and should be set to the error the
 ///   task can reach (a regression loss has its own scale).
 /// - Overfitting: the training error is below `(1 - max_relative_gap)` times

@@ -16,7 +16,7 @@
 
 namespace strata {
 
-/// How progress_reporter writes.
+/// Output style of progress_reporter.
 enum class progress_style {
     automatic,  ///< a bar when the stream is a terminal (isatty), else lines
     bar,        ///< one line redrawn with '\r', finished by a line per epoch

@@ -100,13 +100,13 @@ struct search_ranges {
     double max_l2_strength = 0;
 };
 
-/// What each trial may spend, and what makes a winner.
+/// The budget of each trial and the rule that picks the winner.
 struct search_budget {
     std::size_t epochs = 5;  ///< epochs per trial
     double seconds = 0;      ///< wall-clock limit per trial, checked after each epoch; 0: none
-    /// When set, the winner is the trial that first reached this validation
-    /// error (in the units of error_of()) in the least time; else, or when
-    /// no trial reached it, the trial with the lowest final validation error.
+    /// When set, the winner is the trial that reached this validation error
+    /// (in the units of error_of()) in the least time. Without a target, or
+    /// when no trial reached it, the lowest final validation error wins.
     std::optional<double> target_validation_error = std::nullopt;
     /// Seeds initialization and shuffling, the same for every trial, so
     /// trials differ only in what the search varies.
@@ -245,8 +245,8 @@ void check_search_data(const basic_dataset<T>& validation, const char* caller) {
 
 /// Trains every combination of architecture, learning rate, batch size and
 /// L2 strength in `grid` for the budget, and returns all trials with the
-/// winner. `Optimizer` needs a `learning_rate` member. Prints nothing;
-/// `on_trial` sees each trial as it ends.
+/// winner. `Optimizer` needs a `learning_rate` member. Prints nothing, but
+/// calls `on_trial` after each trial.
 template <class Loss, class Optimizer, class... Nets>
 search_result grid_search(architectures<Nets...> list,
                           const basic_dataset<typename architectures<Nets...>::value_type>& train,
@@ -276,7 +276,7 @@ search_result grid_search(architectures<Nets...> list,
 
 /// Trains `trial_count` trials whose architecture and hyperparameters are
 /// drawn from `ranges` with `draw_seed`, and returns all trials with the
-/// winner. Prints nothing; `on_trial` sees each trial as it ends.
+/// winner. Prints nothing, but calls `on_trial` after each trial.
 template <class Loss, class Optimizer, class... Nets>
 search_result random_search(architectures<Nets...> list,
                             const basic_dataset<typename architectures<Nets...>::value_type>& train,
@@ -327,13 +327,13 @@ search_result random_search(architectures<Nets...> list,
     return result;
 }
 
-/// The column headings of format_trial_row().
+/// Returns the column headings of format_trial_row().
 inline std::string search_table_header() {
     return "trial  architecture         learning rate  batch  l2 strength  epochs  seconds  "
            "train error  validation error  to target (s)\n";
 }
 
-/// One row of the search table for `trial`.
+/// Formats one row of the search table for `trial`.
 inline std::string format_trial_row(const trial_result& trial, bool winner = false) {
     char text[256];
     char target[32] = "-";
@@ -356,13 +356,9 @@ inline std::string format_trial_row(const trial_result& trial, bool winner = fal
     return text;
 }
 
-/// The table of all trials, the winner marked with '*', and a line that
-/// says why it won.
-inline std::string format_search_table(const search_result& result) {
-    std::string text = search_table_header();
-    for (std::size_t i = 0; i < result.trials.size(); ++i)
-        text += format_trial_row(result.trials[i], i == result.best);
-    if (result.trials.empty()) return text;
+/// Formats one line that names the winner and the rule it won by.
+inline std::string format_search_winner(const search_result& result) {
+    if (result.trials.empty()) return "no trials\n";
     const auto& w = result.winner();
     char line[256];
     if (result.target_reached)
@@ -375,7 +371,16 @@ inline std::string format_search_table(const search_result& result) {
                       "winner: trial %zu, %s, lowest validation error (%s) %.4f%s\n", w.index,
                       w.architecture_name.c_str(), result.error_name.c_str(), w.validation_error,
                       result.target_validation_error ? "; no trial reached the target" : "");
-    return text + line;
+    return line;
+}
+
+/// Formats the table of all trials, with the winner marked by '*', and
+/// ends it with format_search_winner()'s line.
+inline std::string format_search_table(const search_result& result) {
+    std::string text = search_table_header();
+    for (std::size_t i = 0; i < result.trials.size(); ++i)
+        text += format_trial_row(result.trials[i], i == result.best);
+    return text + format_search_winner(result);
 }
 
 }  // namespace strata

@@ -223,15 +223,13 @@ private:
         if (options.early_stop && !validating)
             throw config_error("fit: early stopping watches the validation loss; pass "
                                "validation data or leave early_stop empty");
-        std::optional<early_stopping_monitor> monitor;
-        if (options.early_stop) monitor.emplace(*options.early_stop);
+        best_keeper best(options);
 
         session s(train, options);
         history record;
         record.loss_name = std::string(Loss::name);
         record.metric_name = std::string(Loss::metric_name);
         record.epochs.reserve(options.epochs);
-        aligned_buffer<T> best_weights(monitor ? storage_size : 0);
         const auto fit_started = std::chrono::steady_clock::now();
 
         for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
@@ -240,15 +238,7 @@ private:
             try {
                 sums = train_epoch(net, train, s, epoch, options);
             } catch (const divergence_error& error) {
-                if (!monitor || !options.early_stop->restore_best || record.best_epoch == 0)
-                    throw;
-                std::copy_n(best_weights.data(), storage_size, net.parameters().data());
-                throw divergence_error(std::string(error.what()) +
-                                           ". Early stopping then restored the best weights, "
-                                           "from epoch " + std::to_string(record.best_epoch) +
-                                           " (validation loss " +
-                                           std::to_string(record.best_validation_loss) + ")",
-                                       error.epoch(), error.batch());
+                best.restore_and_rethrow(net, record, error);
             }
 
             epoch_record entry;
@@ -267,22 +257,9 @@ private:
             record.epochs.push_back(entry);
             if (on_epoch_end) on_epoch_end(entry);
 
-            if (monitor) {
-                if (monitor->update(epoch, entry.validation_loss))
-                    std::copy_n(net.parameters().data(), storage_size, best_weights.data());
-                if (monitor->best_epoch() > 0) {
-                    record.best_epoch = monitor->best_epoch();
-                    record.best_validation_loss = monitor->best_loss();
-                }
-                if (monitor->should_stop()) {
-                    record.stopped_by = stop_reason::early_stopping;
-                    break;
-                }
-            } else if (entry.validation_loss < record.best_validation_loss ||
-                       (record.best_epoch == 0 && !std::isnan(entry.validation_loss))) {
-                // Without early stopping the best epoch is reported, not restored.
-                record.best_epoch = epoch;
-                record.best_validation_loss = entry.validation_loss;
+            if (best.update(net, entry, record)) {
+                record.stopped_by = stop_reason::early_stopping;
+                break;
             }
             const std::chrono::duration<double> elapsed =
                 std::chrono::steady_clock::now() - fit_started;
@@ -291,13 +268,67 @@ private:
                 break;
             }
         }
-
-        if (monitor && options.early_stop->restore_best && record.best_epoch > 0) {
-            std::copy_n(best_weights.data(), storage_size, net.parameters().data());
-            record.restored_best = true;
-        }
+        best.restore(net, record);
         return record;
     }
+
+    // Tracks the best epoch of one fit() and, under early stopping, keeps a
+    // copy of its weights to restore.
+    class best_keeper {
+    public:
+        explicit best_keeper(const fit_options& options)
+            : restore_(options.early_stop && options.early_stop->restore_best),
+              weights_(options.early_stop ? storage_size : 0) {
+            if (options.early_stop) monitor_.emplace(*options.early_stop);
+        }
+
+        // Records `entry`'s validation loss in `record` and returns true when
+        // early stopping ends training. Without early stopping the best
+        // epoch is reported, not kept.
+        bool update(const Net& net, const epoch_record& entry, history& record) {
+            if (!monitor_) {
+                if (entry.validation_loss < record.best_validation_loss ||
+                    (record.best_epoch == 0 && !std::isnan(entry.validation_loss))) {
+                    record.best_epoch = entry.epoch;
+                    record.best_validation_loss = entry.validation_loss;
+                }
+                return false;
+            }
+            if (monitor_->update(entry.epoch, entry.validation_loss))
+                std::copy_n(net.parameters().data(), storage_size, weights_.data());
+            if (monitor_->best_epoch() > 0) {
+                record.best_epoch = monitor_->best_epoch();
+                record.best_validation_loss = monitor_->best_loss();
+            }
+            return monitor_->should_stop();
+        }
+
+        // Copies the best weights into `net` when early stopping asks for it.
+        void restore(Net& net, history& record) const {
+            if (!restore_ || record.best_epoch == 0) return;
+            std::copy_n(weights_.data(), storage_size, net.parameters().data());
+            record.restored_best = true;
+        }
+
+        // Called while `error` is handled: restores the best weights, if
+        // kept, and throws `error` again with that fact added to its message.
+        [[noreturn]] void restore_and_rethrow(Net& net, const history& record,
+                                              const divergence_error& error) const {
+            if (!restore_ || record.best_epoch == 0) throw;
+            std::copy_n(weights_.data(), storage_size, net.parameters().data());
+            throw divergence_error(std::string(error.what()) +
+                                       ". Early stopping then restored the best weights, from "
+                                       "epoch " + std::to_string(record.best_epoch) +
+                                       " (validation loss " +
+                                       std::to_string(record.best_validation_loss) + ")",
+                                   error.epoch(), error.batch());
+        }
+
+    private:
+        std::optional<early_stopping_monitor> monitor_;
+        bool restore_;
+        aligned_buffer<T> weights_;
+    };
 
     // Runs one pass over the training data in mini-batches.
     epoch_sums train_epoch(Net& net, const dataset_type& train, session& s, std::size_t epoch,
