@@ -67,7 +67,7 @@ model_run train(const std::string& name, const strata::dataset& train,
 int main(int argc, char** argv) {
     std::size_t epochs = 3000;
     std::uint64_t seed = 1;
-    for (int i = 1; i < argc; ++i) {
+    for (int i = 1; i < argc; i += 2) {
         const std::string_view flag = argv[i];
         const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
         std::uint64_t number = 0;
@@ -81,11 +81,10 @@ int main(int argc, char** argv) {
             return 2;
         }
         (flag == "--epochs" ? epochs : seed) = number;
-        ++i;
     }
 
-    // 60 training samples, so the large network can memorize them; many
-    // validation samples, so the validation error is a steady estimate.
+    // 60 training samples, few enough for the large network to fit their
+    // noise, and many validation samples for a steady validation error.
     const auto train_set = noisy_samples(60, seed);
     const auto validation_set = noisy_samples(400, seed + 1000);
     std::vector<double> grid;

@@ -124,9 +124,13 @@ int main(int argc, char** argv) {
         const auto order = strata::random_permutation(all_train.size(), options.seed);
         const std::size_t used = options.train_samples + options.train_samples / 3;
         const std::vector<std::size_t> picked(order.begin(), order.begin() + used);
-        const auto [train, validation] = strata::split(
+        // Named references, not a structured binding, because the lambda
+        // below uses them and clang 14 cannot capture structured bindings.
+        const auto parts = strata::split(
             all_train.subset(picked), 1.0 - double(options.train_samples) / double(used),
             options.seed);
+        const strata::dataset& train = parts.first;
+        const strata::dataset& validation = parts.second;
         std::printf("searching on %zu training and %zu validation images; %zu test images held "
                     "out\n\n",
                     train.size(), validation.size(), test.size());

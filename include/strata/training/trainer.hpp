@@ -303,7 +303,7 @@ private:
             return monitor_->should_stop();
         }
 
-        // Copies the best weights into `net` when early stopping asks for it.
+        // Copies the best weights into `net` when early stopping has restore_best set.
         void restore(Net& net, history& record) const {
             if (!restore_ || record.best_epoch == 0) return;
             std::copy_n(weights_.data(), storage_size, net.parameters().data());
