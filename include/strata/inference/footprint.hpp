@@ -18,15 +18,27 @@ namespace strata {
 /// Bytes of a network's parameter array as a frozen model stores it: the
 /// flat layout with each layer's block padded to 64 bytes.
 template <class Net>
-inline constexpr std::size_t weight_bytes =
-    network_traits<Net>::shape::parameter_storage_size * sizeof(typename network_traits<Net>::value_type);
+inline constexpr std::size_t weight_bytes = network_traits<Net>::shape::parameter_storage_size *
+                                            sizeof(typename network_traits<Net>::value_type);
+
+namespace detail {
+
+template <class Net>
+constexpr std::size_t max_output_width() {
+    std::size_t widest = 0;
+    for (const auto& layer : network_traits<Net>::shape::layers)
+        widest = layer.output_size > widest ? layer.output_size : widest;
+    return widest;
+}
+
+}  // namespace detail
 
 /// Bytes of the two activation buffers that frozen_network::predict keeps on
-/// the stack for one sample (each as wide as the widest layer, rounded up to
-/// 64 bytes).
+/// the stack for one sample, each as wide as the widest layer output and
+/// rounded up to 64 bytes. The input is the caller's and does not count.
 template <class Net>
 inline constexpr std::size_t inference_activation_bytes =
-    2 * aligned_count<typename network_traits<Net>::value_type>(network_traits<Net>::shape::max_width) *
+    2 * aligned_count<typename network_traits<Net>::value_type>(detail::max_output_width<Net>()) *
     sizeof(typename network_traits<Net>::value_type);
 
 /// An optimizer that states how many values of state it keeps per parameter

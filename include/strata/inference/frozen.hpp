@@ -93,7 +93,7 @@ class frozen_network {
 /// whose parameters are a constant array in the network's flat layout
 /// (parameter_storage_size values, each layer's block 64-byte aligned). It
 /// only reads the array, never copies it, and predict() keeps two buffers of
-/// the widest layer on the stack. At run time predict() runs the same
+/// the widest layer output on the stack. At run time predict() runs the same
 /// kernels as basic_network::predict, so both give the same bits; in a
 /// constant expression it runs plain loops and constexpr_math.
 template <class T, class Input, class... Layers>
@@ -109,6 +109,14 @@ public:
     static constexpr std::size_t parameter_count = shape::parameter_count;
     static constexpr std::size_t parameter_storage_size = shape::parameter_storage_size;
     static constexpr auto layers = shape::layers;
+
+    /// Widest layer output: the width of predict()'s two stack buffers. The
+    /// input is read where the caller keeps it, so it does not count.
+    static constexpr std::size_t max_output_width = [] {
+        std::size_t widest = 0;
+        for (const auto& layer : layers) widest = layer.output_size > widest ? layer.output_size : widest;
+        return widest;
+    }();
 
     using parameter_array = std::array<T, parameter_storage_size>;
     using input_array = std::array<T, input_size>;
@@ -131,8 +139,8 @@ public:
 
     /// Runs one sample from `x` (input_size values) into `y` (output_size values).
     void predict(const T* x, T* y) const noexcept {
-        alignas(simd_alignment) std::array<T, aligned_count<T>(shape::max_width)> a{};
-        alignas(simd_alignment) std::array<T, aligned_count<T>(shape::max_width)> b{};
+        alignas(simd_alignment) std::array<T, aligned_count<T>(max_output_width)> a{};
+        alignas(simd_alignment) std::array<T, aligned_count<T>(max_output_width)> b{};
         predict_layers(x, y, a.data(), b.data(), std::index_sequence_for<Layers...>{});
     }
 
@@ -163,8 +171,8 @@ private:
 
     template <std::size_t... I>
     constexpr void predict_constant(const T* x, T* y, std::index_sequence<I...>) const noexcept {
-        std::array<T, shape::max_width> a{};
-        std::array<T, shape::max_width> b{};
+        std::array<T, max_output_width> a{};
+        std::array<T, max_output_width> b{};
         const T* in = x;
         T* buffers[2] = {a.data(), b.data()};
         (

@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -22,7 +23,8 @@ namespace strata::detail {
 }
 
 /// Writes `bytes` to `path` atomically: through a temporary file named
-/// "<path>.tmp-XXXXXX" that is removed again if anything fails.
+/// "<path>.tmp-XXXXXX" that is removed again if anything fails. A replaced
+/// file keeps its permission bits; a new one gets rw-r--r--.
 inline void write_file_atomically(const std::filesystem::path& path,
                                   std::span<const unsigned char> bytes) {
     std::string temporary = path.string() + ".tmp-XXXXXX";
@@ -36,6 +38,10 @@ inline void write_file_atomically(const std::filesystem::path& path,
         ::unlink(temporary.c_str());
         throw_file_error(error, step + " '" + temporary + "' (for '" + path.string() + "')");
     };
+    // mkstemp creates the file as rw-------.
+    struct ::stat existing {};
+    const ::mode_t mode = ::stat(path.c_str(), &existing) == 0 ? existing.st_mode & 07777 : 0644;
+    if (::fchmod(fd, mode) != 0) fail("cannot set the permissions of");
     std::size_t written = 0;
     while (written < bytes.size()) {
         const ::ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
