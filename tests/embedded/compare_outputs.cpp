@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
 
     std::size_t failures = 0;
     double worst = 0;
+    double worst_relative = 0;
     for (const auto& [key, want] : expected) {
         const auto found = actual.find(key);
         if (found == actual.end() || found->second.size() != want.size()) {
@@ -75,6 +76,9 @@ int main(int argc, char** argv) {
             const double scale = std::fmax(std::fabs(want[k]), 1.0);
             const double error = std::fabs(static_cast<double>(got) - want[k]) / scale;
             worst = std::fmax(worst, error);
+            if (want[k] != 0)
+                worst_relative = std::fmax(
+                    worst_relative, std::fabs(static_cast<double>(got) - want[k]) / std::fabs(want[k]));
             const bool equal = tolerance == 0
                                    ? std::bit_cast<std::uint32_t>(got) ==
                                          std::bit_cast<std::uint32_t>(want[k])
@@ -86,8 +90,9 @@ int main(int argc, char** argv) {
             }
         }
     }
-    std::printf("compared %zu samples; largest error %.3g (relative to max(|expected|, 1))\n",
-                expected.size(), worst);
+    std::printf("compared %zu samples; largest error %.3g relative to max(|expected|, 1), "
+                "%.3g relative to |expected|\n",
+                expected.size(), worst, worst_relative);
     if (failures > 0) {
         std::fprintf(stderr, "%zu mismatches (tolerance %g)\n", failures, tolerance);
         return 1;

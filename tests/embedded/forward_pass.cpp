@@ -20,6 +20,10 @@
 #include "heap_counter.hpp"
 #endif
 
+#if defined(_GLIBCXX_IOSTREAM)
+#error "the inference headers must not include <iostream>"
+#endif
+
 // Both models fit a small microcontroller: 16 KiB of flash, 1 KiB of RAM.
 static_assert(strata::fits_budget<regressor_model::network_type,
                                   strata::memory_budget{.flash_bytes = 16 * 1024,

@@ -94,7 +94,7 @@ class frozen_network {
 /// (parameter_storage_size values, each layer's block 64-byte aligned). It
 /// only reads the array, never copies it, and predict() keeps two buffers of
 /// the widest layer output on the stack. At run time predict() runs the same
-/// kernels as basic_network::predict, so both give the same bits; in a
+/// kernels as basic_network::predict, so both give the same bits. In a
 /// constant expression it runs plain loops and constexpr_math.
 template <class T, class Input, class... Layers>
 class frozen_network<basic_network<T, Input, Layers...>> {
@@ -144,7 +144,7 @@ public:
         predict_layers(x, y, a.data(), b.data(), std::index_sequence_for<Layers...>{});
     }
 
-    /// The flat parameter array, including the zero gaps between layers.
+    /// Returns the flat parameter array, including the zero gaps between layers.
     constexpr std::span<const T, parameter_storage_size> parameters() const noexcept {
         return std::span<const T, parameter_storage_size>(parameters_, parameter_storage_size);
     }

@@ -132,7 +132,7 @@ void save_weights(const basic_network<T, Input, Layers...>& net,
 /// leaves `net` unchanged, if the file is missing, truncated, longer than
 /// its contents, fails its checksum, has another magic or format version,
 /// was saved from another architecture (the message names both and the
-/// first layer that differs), or holds a NaN or infinite parameter.
+/// first layer that differs), or contains a NaN or infinite parameter.
 template <class T, class Input, class... Layers>
 void load_weights(basic_network<T, Input, Layers...>& net, const std::filesystem::path& path) {
     using net_type = basic_network<T, Input, Layers...>;
@@ -191,7 +191,7 @@ void load_weights(basic_network<T, Input, Layers...>& net, const std::filesystem
                                    description == expected_description &&
                                    value_size == sizeof(T) && count == net_type::parameter_count;
     if (!same_architecture)
-        throw data_error(name + " holds weights for a different network: the file's is \"" +
+        throw data_error(name + " contains weights for a different network: the file's is \"" +
                          std::string(description) + "\" (hash " + wf::hex(hash) + ", " +
                          std::to_string(count) + " parameters), this network is \"" +
                          std::string(expected_description) + "\" (hash " +
