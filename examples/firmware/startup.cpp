@@ -1,7 +1,7 @@
 // Start-up code for a Cortex-M4F on QEMU's mps2-an386 board: the vector
-// table at address 0, then newlib's rdimon start-up (_start), which sets up
-// .data, .bss, the heap and stack limits through semihosting, calls main()
-// and passes its return value to QEMU as the exit status.
+// table at address 0, then newlib's rdimon start-up (_start). That sets up
+// .data, .bss, the heap and the stack limits through semihosting and calls
+// main(); main's return value becomes QEMU's exit status.
 
 #include <cstdint>
 

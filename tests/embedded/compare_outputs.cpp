@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     outputs expected, actual;
     if (!read_outputs(argv[1], expected) || !read_outputs(argv[2], actual)) return 2;
     if (expected.empty()) {
-        std::fprintf(stderr, "compare_outputs: %s holds no output lines\n", argv[1]);
+        std::fprintf(stderr, "compare_outputs: %s contains no output lines\n", argv[1]);
         return 2;
     }
 

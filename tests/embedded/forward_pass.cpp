@@ -1,7 +1,7 @@
 // Runs the exported test models' frozen forward passes on the reference
 // inputs and prints every output's bits, one line per sample. The same
-// source builds for x86-64 (AVX-512 or whatever -march allows), aarch64
-// (NEON) and the Cortex-M4F (scalar), with -fno-exceptions -fno-rtti; the
+// source builds with -fno-exceptions -fno-rtti for x86-64 (AVX-512 or
+// whatever -march allows), aarch64 (NEON) and the Cortex-M4F (scalar). The
 // tests compare what it prints with basic_network::predict on x86.
 // Returns 1 if a compile-time forward pass disagrees with the run-time one
 // or, on the Cortex-M4F (STRATA_COUNT_HEAP), if inference allocated.

@@ -2,6 +2,7 @@
 // files (the destination must stay unchanged), and atomic replacement.
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -237,5 +238,41 @@ TEST_CASE("a writer killed mid-save leaves a complete file", "[io][weights]") {
         CHECK(std::filesystem::file_size(path) ==
               36 + architecture_description<big>.size() + big::parameter_count * 4 + 4);
     }
+    std::filesystem::remove_all(folder);
+}
+
+TEST_CASE("a crash inside write keeps the old file", "[io][weights]") {
+    // A file-size limit below the file's size makes the kernel kill the
+    // writer with SIGXFSZ in the middle of write(), deterministically.
+    using big = network<input<784>, dense<512>, relu, dense<10>>;
+    const auto folder = scratch_folder("crash");
+    const auto path = folder / "big.weights";
+    const big original(1);
+    save_weights(original, path);
+
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        const rlimit limit{100000, 100000};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        save_weights(big(2), path);
+        ::_exit(0);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    REQUIRE(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGXFSZ);
+
+    // The partial temporary file is left behind; the target is untouched.
+    std::size_t partial = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(folder))
+        if (entry.path().filename().string().find(".tmp-") != std::string::npos) {
+            ++partial;
+            CHECK(entry.file_size() == 100000);
+        }
+    CHECK(partial == 1);
+    big loaded(99);
+    REQUIRE_NOTHROW(load_weights(loaded, path));
+    CHECK(copy_parameters(loaded) == copy_parameters(original));
     std::filesystem::remove_all(folder);
 }
