@@ -40,6 +40,8 @@ struct fixed_text {
     }
 };
 
+// TODO(layers describe their other template arguments): append them, so that
+// networks differing only in a leaky_relu slope get different hashes.
 template <class Net, class Text>
 constexpr void write_architecture(Text& text) {
     using traits = network_traits<Net>;
