@@ -6,7 +6,9 @@
 //   fashion_mnist [--epochs N] [--batch-size N] [--learning-rate X] [--patience N]
 //                 [--seed N] [--data DIR]
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -63,10 +65,15 @@ settings parse_arguments(int argc, char** argv) {
     settings result;
     for (int i = 1; i < argc; ++i) {
         const std::string_view flag = argv[i];
-        if (flag == "--help") {
+        if (flag == "--help" || flag == "-h") {
             std::fputs(usage.data(), stdout);
             std::exit(0);
         }
+        constexpr std::string_view known[] = {"--epochs", "--batch-size", "--learning-rate",
+                                              "--seed", "--data"};
+        if (std::find(std::begin(known), std::end(known), flag) == std::end(known))
+            throw std::invalid_argument("unknown option " + std::string(flag) +
+                                        "; run with --help for the usage");
         if (i + 1 >= argc)
             throw std::invalid_argument("missing value after " + std::string(flag) +
                                         "; run with --help for the usage");
@@ -81,11 +88,8 @@ settings parse_arguments(int argc, char** argv) {
             result.patience = parse_number<std::size_t>(flag, value);
         else if (flag == "--seed")
             result.seed = parse_number<std::uint64_t>(flag, value);
-        else if (flag == "--data")
-            result.data = value;
         else
-            throw std::invalid_argument("unknown option " + std::string(flag) +
-                                        "; run with --help for the usage");
+            result.data = value;
     }
     if (result.batch_size == 0) throw std::invalid_argument("--batch-size must be at least 1");
     if (!(result.learning_rate > 0))

@@ -83,6 +83,16 @@ TEST_CASE("domain guard records ranges", "[domain_guard]") {
     REQUIRE_THROWS_WITH(guard.check(std::vector<float>{0.0f}), Contains("the input has 1 features"));
 }
 
+TEST_CASE("domain guard as export bounds", "[domain_guard]") {
+    const domain_guard<float> guard(two_features());
+    const auto bounds = guard.bounds<2>();
+    REQUIRE(bounds.min[0] == -1.0f);
+    REQUIRE(bounds.max[0] == 1.0f);
+    REQUIRE(bounds.min[1] == 0.1f);
+    REQUIRE(bounds.max[1] == 0.3f);
+    REQUIRE_THROWS_WITH(guard.bounds<3>(), Contains("requested 3 features"));
+}
+
 TEST_CASE("domain guard policies and margin", "[domain_guard]") {
     domain_guard<float> guard(two_features(), domain_policy::reject);
     REQUIRE_THROWS_AS(guard.check(std::vector<float>{1.1f, 0.2f}), out_of_domain_error);

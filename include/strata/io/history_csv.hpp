@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "../detail/write_file.hpp"
+#include "../detail/write_text.hpp"
 #include "../training/history.hpp"
 
 namespace strata {
@@ -52,7 +52,7 @@ inline std::string to_csv(const history& h) {
 /// Writes to_csv(h) to `path`, replacing the file atomically. Throws
 /// std::system_error naming the path if it cannot be written.
 inline void save_csv(const history& h, const std::string& path) {
-    detail::write_file_atomically(path, to_csv(h));
+    detail::write_text_atomically(path, to_csv(h));
 }
 
 }  // namespace strata

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../detail/write_file.hpp"
+#include "../detail/write_text.hpp"
 #include "../error.hpp"
 
 namespace strata::plot {
@@ -317,7 +317,7 @@ inline std::string render_svg(const std::vector<chart>& panels, double panel_wid
 /// Writes render_svg(panels) to `path`, replacing it atomically.
 inline void save_svg(const std::string& path, const std::vector<chart>& panels,
                      double panel_width = 560, double panel_height = 400) {
-    strata::detail::write_file_atomically(path, render_svg(panels, panel_width, panel_height));
+    strata::detail::write_text_atomically(path, render_svg(panels, panel_width, panel_height));
 }
 
 }  // namespace strata::plot

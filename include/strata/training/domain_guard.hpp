@@ -17,8 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "../detail/write_file.hpp"
+#include "../detail/write_text.hpp"
 #include "../error.hpp"
+#include "../inference/domain_bounds.hpp"
 #include "dataset.hpp"
 
 namespace strata {
@@ -90,6 +91,23 @@ public:
     void set_policy(domain_policy policy) noexcept { policy_ = policy; }
     double margin() const noexcept { return margin_; }
 
+    /// Returns the ranges as the domain_bounds that export_header() writes
+    /// into a generated model header. Throws config_error if `Features`
+    /// differs from the recorded feature count.
+    template <std::size_t Features>
+    domain_bounds<Features, T> bounds() const {
+        if (Features != low_.size())
+            throw config_error("domain_guard::bounds: requested " + std::to_string(Features) +
+                               " features, but the guard recorded " +
+                               std::to_string(low_.size()));
+        domain_bounds<Features, T> result;
+        for (std::size_t j = 0; j < Features; ++j) {
+            result.min[j] = static_cast<T>(low_[j]);
+            result.max[j] = static_cast<T>(high_[j]);
+        }
+        return result;
+    }
+
     /// Sets the margin, a fraction of each feature's range allowed on either side.
     void set_margin(double margin) {
         check_margin(margin);
@@ -138,7 +156,7 @@ public:
 
     /// Writes to_text() to `path`, replacing the file atomically; the usual
     /// place is beside the model's weights, as `<weights>.domain`.
-    void save(const std::string& path) const { detail::write_file_atomically(path, to_text()); }
+    void save(const std::string& path) const { detail::write_text_atomically(path, to_text()); }
 
     /// Parses to_text() output; `source` names it in errors.
     static domain_guard from_text(const std::string& text, const std::string& source) {
