@@ -24,7 +24,7 @@
 
 namespace strata {
 
-/// What domain_guard::check does with an input outside the training domain.
+/// Action of domain_guard::check on an input outside the training domain.
 enum class domain_policy {
     flag,    ///< return the result with `inside` false; the caller decides
     reject,  ///< throw out_of_domain_error
@@ -45,7 +45,7 @@ struct domain_check {
     double high = 0;
     std::size_t features_outside = 0;
 
-    /// Describes the first feature outside its range, or says the input is inside.
+    /// Describes the first feature outside its range, or states that the input is inside.
     std::string message() const {
         if (inside) return "input is inside the training domain";
         char text[256];
