@@ -2,6 +2,7 @@
 // Fashion-MNIST and look at the test set once.
 
 #include <cstdio>
+#include <utility>
 
 #include <strata/strata.hpp>
 
@@ -13,7 +14,8 @@ static_assert(classifier::output_size == 10);
 static_assert(classifier::parameter_count == 784 * 128 + 128 + 128 * 10 + 10);
 
 int main() {
-    auto [all_train, test] = strata::load_fashion_mnist();
+    auto [all_train, test_images] = strata::load_fashion_mnist();
+    auto test = strata::hold_out(std::move(test_images));  // can be evaluated once
     auto [train, validation] = strata::split(all_train, 0.1, /*seed=*/1);
 
     classifier model(/*seed=*/1);
@@ -21,5 +23,5 @@ int main() {
     trainer.fit(model, train, validation, {.epochs = 10, .batch_size = 64});
 
     // Look at the test set once, at the very end.
-    std::printf("test accuracy: %.4f\n", trainer.evaluate(model, test).metric);
+    std::printf("test accuracy: %.4f\n", test.evaluate_once(trainer, model).metric);
 }

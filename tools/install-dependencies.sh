@@ -8,6 +8,9 @@ packages=(
   cmake ninja-build g++ clang libboost-dev libxsimd-dev catch2 zlib1g-dev
   # real data for the main job: gzipped IDX files in /usr/share/datasets/fashion-mnist
   dataset-fashion-mnist
+  # inference builds run from ctest: Cortex-M4F firmware on QEMU, aarch64 (NEON) on qemu-aarch64
+  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
+  crossbuild-essential-arm64 qemu-user
   # compile-cost benchmark and diagnostic-length table (benchmarks/compile_cost,
   # tools/diagnostic_length.py): /usr/bin/time -v, Python, and dlib as the peer
   time python3 libdlib-dev

@@ -164,4 +164,41 @@ constexpr bool inference_footprint_must_fit_budget() {
     return true;
 }
 
+/// A frozen network's weights must fit the flash budget of fits_budget.
+template <std::size_t WeightBytes, std::size_t FlashBytes>
+constexpr bool weights_must_fit_flash_budget() {
+    static_assert(WeightBytes <= FlashBytes,
+                  "strata::fits_budget: the network's weights exceed the flash budget "
+                  "(see WeightBytes and FlashBytes in this instantiation)");
+    return true;
+}
+
+/// One forward pass's activations must fit the RAM budget of fits_budget.
+template <std::size_t ActivationBytes, std::size_t RamBytes>
+constexpr bool activations_must_fit_ram_budget() {
+    static_assert(ActivationBytes <= RamBytes,
+                  "strata::fits_budget: the activations of one forward pass exceed the RAM budget "
+                  "(see ActivationBytes and RamBytes in this instantiation)");
+    return true;
+}
+
+/// Weights, gradients and optimizer state must fit fits_training_budget's RAM.
+template <std::size_t TrainingBytes, std::size_t RamBytes>
+constexpr bool training_state_must_fit_ram_budget() {
+    static_assert(TrainingBytes <= RamBytes,
+                  "strata::fits_training_budget: weights, gradients and optimizer state exceed "
+                  "the RAM budget (see TrainingBytes and RamBytes in this instantiation)");
+    return true;
+}
+
+/// trainer::fit takes validation data, never the held-out test set.
+template <class TestSet, bool IsValidationData>
+constexpr bool held_out_test_set_must_not_validate() {
+    static_assert(IsValidationData,
+                  "strata::trainer::fit: the test set is held out; validate on the "
+                  "validation part and evaluate the test set once, after training, with "
+                  "held_out::evaluate_once");
+    return true;
+}
+
 }  // namespace strata::diagnostics

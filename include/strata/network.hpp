@@ -16,6 +16,7 @@
 #include "initializers.hpp"
 #include "layers/activations.hpp"
 #include "layers/context.hpp"
+#include "network_fwd.hpp"
 #include "random.hpp"
 #include "shape.hpp"
 
@@ -306,9 +307,6 @@ private:
 
     aligned_buffer<T> parameters_;
 };
-
-template <class Input, class... Layers>
-using network = basic_network<float, Input, Layers...>;
 
 /// Buffers for forward and backward passes over up to `capacity` samples:
 /// every layer's output and scratch, and two gradient buffers that backward

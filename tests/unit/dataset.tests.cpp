@@ -30,6 +30,13 @@ std::vector<std::size_t> ids(const dataset& part) {
     return result;
 }
 
+// The held-out part exposes row indexes only; here x = i, so they equal the ids.
+std::vector<std::size_t> ids(const held_out<float>& part) {
+    std::vector<std::size_t> result;
+    for (std::size_t i = 0; i < part.size(); ++i) result.push_back(part.origin(i));
+    return result;
+}
+
 }  // namespace
 
 TEST_CASE("split sizes cover and are disjoint", "[dataset][split]") {
@@ -40,8 +47,8 @@ TEST_CASE("split sizes cover and are disjoint", "[dataset][split]") {
     REQUIRE(parts.test.size() == 10);
 
     std::set<std::size_t> seen;
-    for (const auto* part : {&parts.train, &parts.validation, &parts.test})
-        for (auto id : ids(*part)) REQUIRE(seen.insert(id).second);
+    for (const auto& part_ids : {ids(parts.train), ids(parts.validation), ids(parts.test)})
+        for (auto id : part_ids) REQUIRE(seen.insert(id).second);
     REQUIRE(seen.size() == 100);
 
     for (std::size_t i = 0; i < parts.train.size(); ++i) {

@@ -15,6 +15,7 @@
 #include "../detail/aligned.hpp"
 #include "../error.hpp"
 #include "../random.hpp"
+#include "held_out.hpp"
 
 namespace strata {
 
@@ -147,11 +148,13 @@ struct split_fractions {
     double test = 0.1;
 };
 
+/// The parts of a three-way split. The test part is held out: it can be
+/// evaluated once, after training, and never passed to fit() or a search.
 template <class T>
 struct split_parts {
     basic_dataset<T> train;
     basic_dataset<T> validation;
-    basic_dataset<T> test;
+    held_out<T> test;
 };
 
 /// Returns a random permutation of 0 .. size-1 drawn from `seed`, the
@@ -186,7 +189,7 @@ split_parts<T> split(const basic_dataset<T>& data, split_fractions fractions, st
     const std::span<const std::size_t> all(order);
     return {data.subset(all.subspan(0, train_size)),
             data.subset(all.subspan(train_size, validation_size)),
-            data.subset(all.subspan(train_size + validation_size, test_size))};
+            held_out<T>(data.subset(all.subspan(train_size + validation_size, test_size)))};
 }
 
 /// Splits `data` into train and validation parts only (for data whose test

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -23,6 +24,7 @@
 #include "../random.hpp"
 #include "../regularizers/l2.hpp"
 #include "dataset.hpp"
+#include "early_stopping.hpp"
 #include "history.hpp"
 
 namespace strata {
@@ -39,6 +41,12 @@ struct fit_options {
     std::uint64_t seed = 0;
     /// Reshuffle inputs and targets together at the start of every epoch.
     bool shuffle = true;
+    /// Stop when the validation loss stops improving, and keep the best
+    /// weights; off when empty. Needs validation data.
+    std::optional<early_stopping> early_stop = std::nullopt;
+    /// Wall-clock limit in seconds for the whole fit, checked after each
+    /// epoch, so the last epoch may run past it; 0 means no limit.
+    double time_budget_seconds = 0;
 };
 
 namespace detail {
@@ -94,6 +102,7 @@ class trainer {
 
 public:
     using network_type = Net;
+    using loss_type = Loss;
     using dataset_type = basic_dataset<T>;
     using optimizer_state = typename detail::optimizer_state<Optimizer, T, storage_size>::type;
 
@@ -110,6 +119,15 @@ public:
     /// the indexes of the batch's samples in the training data, if set.
     std::function<void(std::size_t, std::size_t, std::span<const std::size_t>)> on_batch;
 
+    /// Called after each step with the batch's size and mean loss, if set.
+    std::function<void(const batch_record&)> on_batch_end;
+
+    /// Replaces the validation pass when set: fit() calls it with the network
+    /// and the epoch (from 1) instead of evaluating the validation data. It
+    /// lets tests script validation losses, and lets a user validate on
+    /// something other than a dataset.
+    std::function<evaluation(const Net&, std::size_t)> validation_evaluator;
+
     /// Trains `net` on `train` and reports validation figures after every
     /// epoch. Throws data_error on bad data before the first step, and
     /// divergence_error (with the weights restored to the start of that
@@ -122,6 +140,13 @@ public:
     /// Trains without validation data.
     history fit(Net& net, const dataset_type& train, const fit_options& options) {
         return run(net, train, nullptr, options);
+    }
+
+    /// Rejects a held-out test set in place of validation data at compile time.
+    template <class U>
+    history fit(Net&, const dataset_type&, const held_out<U>&, const fit_options&) {
+        static_assert(diagnostics::held_out_test_set_must_not_validate<held_out<U>, false>());
+        return {};
     }
 
     /// Returns the mean loss and metric of `net` over `data` in inference mode.
@@ -209,31 +234,47 @@ private:
                 const fit_options& options) {
         if (options.batch_size == 0)
             throw config_error("fit: batch_size must be at least 1, got 0");
+        if (!(options.time_budget_seconds >= 0))
+            throw config_error("fit: time_budget_seconds must be non-negative, got " +
+                               std::to_string(options.time_budget_seconds));
         if (train.empty()) throw data_error(train.source() + ": the training data is empty");
         check_data(train, "training");
+        const bool validating =
+            validation_evaluator || (validation != nullptr && !validation->empty());
         if (validation != nullptr && !validation->empty()) check_data(*validation, "validation");
         if constexpr (requires { optimizer_.learning_rate; }) {
             if (!(optimizer_.learning_rate >= 0) || !std::isfinite(optimizer_.learning_rate))
                 throw config_error("fit: the learning rate must be a finite number >= 0, got " +
                                    std::to_string(optimizer_.learning_rate));
         }
+        if (options.early_stop && !validating)
+            throw config_error("fit: early stopping watches the validation loss; pass "
+                               "validation data or leave early_stop empty");
+        best_keeper best(options);
 
         session s(train, options);
         history record;
         record.loss_name = std::string(Loss::name);
         record.metric_name = std::string(Loss::metric_name);
         record.epochs.reserve(options.epochs);
+        const auto fit_started = std::chrono::steady_clock::now();
 
         for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
             const auto started = std::chrono::steady_clock::now();
-            const epoch_sums sums = train_epoch(net, train, s, epoch, options);
+            epoch_sums sums;
+            try {
+                sums = train_epoch(net, train, s, epoch, options);
+            } catch (const divergence_error& error) {
+                best.restore_and_rethrow(net, record, error);
+            }
 
             epoch_record entry;
             entry.epoch = epoch;
             entry.train_loss = sums.loss / static_cast<double>(train.size());
             entry.train_metric = sums.metric / static_cast<double>(train.size());
-            if (validation != nullptr && !validation->empty()) {
-                const auto result = evaluate(net, *validation, s.work);
+            if (validating) {
+                const auto result = validation_evaluator ? validation_evaluator(net, epoch)
+                                                         : evaluate(net, *validation, s.work);
                 entry.validation_loss = result.loss;
                 entry.validation_metric = result.metric;
             }
@@ -242,9 +283,79 @@ private:
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             record.epochs.push_back(entry);
             if (on_epoch_end) on_epoch_end(entry);
+
+            if (best.update(net, entry, record)) {
+                record.stopped_by = stop_reason::early_stopping;
+                break;
+            }
+            const std::chrono::duration<double> elapsed =
+                std::chrono::steady_clock::now() - fit_started;
+            if (options.time_budget_seconds > 0 && elapsed.count() >= options.time_budget_seconds) {
+                record.stopped_by = stop_reason::time_budget;
+                break;
+            }
         }
+        best.restore(net, record);
         return record;
     }
+
+    // Tracks the best epoch of one fit() and, under early stopping, keeps a
+    // copy of its weights to restore.
+    class best_keeper {
+    public:
+        explicit best_keeper(const fit_options& options)
+            : restore_(options.early_stop && options.early_stop->restore_best),
+              weights_(options.early_stop ? storage_size : 0) {
+            if (options.early_stop) monitor_.emplace(*options.early_stop);
+        }
+
+        // Records `entry`'s validation loss in `record` and returns true when
+        // early stopping ends training. Without early stopping the best
+        // epoch is reported, not kept.
+        bool update(const Net& net, const epoch_record& entry, history& record) {
+            if (!monitor_) {
+                if (entry.validation_loss < record.best_validation_loss ||
+                    (record.best_epoch == 0 && !std::isnan(entry.validation_loss))) {
+                    record.best_epoch = entry.epoch;
+                    record.best_validation_loss = entry.validation_loss;
+                }
+                return false;
+            }
+            if (monitor_->update(entry.epoch, entry.validation_loss))
+                std::copy_n(net.parameters().data(), storage_size, weights_.data());
+            if (monitor_->best_epoch() > 0) {
+                record.best_epoch = monitor_->best_epoch();
+                record.best_validation_loss = monitor_->best_loss();
+            }
+            return monitor_->should_stop();
+        }
+
+        // Copies the best weights into `net` when early stopping has restore_best set.
+        void restore(Net& net, history& record) const {
+            if (!restore_ || record.best_epoch == 0) return;
+            std::copy_n(weights_.data(), storage_size, net.parameters().data());
+            record.restored_best = true;
+        }
+
+        // Called while `error` is handled: restores the best weights, if
+        // kept, and throws `error` again with that fact added to its message.
+        [[noreturn]] void restore_and_rethrow(Net& net, const history& record,
+                                              const divergence_error& error) const {
+            if (!restore_ || record.best_epoch == 0) throw;
+            std::copy_n(weights_.data(), storage_size, net.parameters().data());
+            throw divergence_error(std::string(error.what()) +
+                                       ". Early stopping then restored the best weights, from "
+                                       "epoch " + std::to_string(record.best_epoch) +
+                                       " (validation loss " +
+                                       std::to_string(record.best_validation_loss) + ")",
+                                   error.epoch(), error.batch());
+        }
+
+    private:
+        std::optional<early_stopping_monitor> monitor_;
+        bool restore_;
+        aligned_buffer<T> weights_;
+    };
 
     // Runs one pass over the training data in mini-batches.
     epoch_sums train_epoch(Net& net, const dataset_type& train, session& s, std::size_t epoch,
@@ -258,7 +369,11 @@ private:
             const std::size_t count = std::min(s.batch_size, train.size() - start);
             const std::span<const std::size_t> indices(s.order.data() + start, count);
             if (on_batch) on_batch(epoch, batch_index, indices);
+            const double loss_before = sums.loss;
             train_step(net, train, s, indices, epoch, batch_index, sums);
+            if (on_batch_end)
+                on_batch_end({epoch, batch_index, count,
+                              (sums.loss - loss_before) / static_cast<double>(count)});
         }
         return sums;
     }
