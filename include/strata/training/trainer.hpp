@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -22,6 +23,8 @@
 #include "../regularizers/l2.hpp"
 #include "dataset.hpp"
 #include "history.hpp"
+#include "learning_rate_schedule.hpp"
+#include "optimizer_step.hpp"
 
 namespace strata {
 
@@ -37,6 +40,8 @@ struct fit_options {
     std::uint64_t seed = 0;
     /// Reshuffle inputs and targets together at the start of every epoch.
     bool shuffle = true;
+    /// When set, replaces the drop rate of every dropout layer; must lie in [0, 1).
+    std::optional<double> drop_rate{};
 };
 
 namespace detail {
@@ -85,6 +90,12 @@ public:
     /// Called before each step with the epoch (from 1), the batch (from 0) and
     /// the indexes of the batch's samples in the training data, if set.
     std::function<void(std::size_t, std::size_t, std::span<const std::size_t>)> on_batch;
+
+    /// Sets the optimizer's learning rate before each epoch, starting from
+    /// the rate it has when fit() begins, which fit() restores at the end.
+    /// After each epoch it is given the validation loss (the training loss
+    /// without validation data). Empty: the rate stays constant.
+    learning_rate_schedule schedule;
 
     /// Trains `net` on `train` and reports validation figures after every
     /// epoch. Throws data_error on bad data before the first step, and
@@ -157,7 +168,8 @@ private:
               epoch_start(storage_size),
               order(train.size()),
               shuffler(options.seed),
-              dropout_random(options.seed ^ 0xD1B54A32D192ED03ull) {
+              dropout_random(options.seed ^ 0xD1B54A32D192ED03ull),
+              drop_rate(options.drop_rate) {
             std::iota(order.begin(), order.end(), std::size_t{0});
         }
 
@@ -172,6 +184,7 @@ private:
         std::vector<std::size_t> order;
         random_engine shuffler;
         random_engine dropout_random;
+        std::optional<double> drop_rate;
     };
 
     // Sums of per-sample losses and metrics over the batches of one epoch.
@@ -187,6 +200,9 @@ private:
         if (train.empty()) throw data_error(train.source() + ": the training data is empty");
         check_data(train, "training");
         if (validation != nullptr && !validation->empty()) check_data(*validation, "validation");
+        if (options.drop_rate && !(*options.drop_rate >= 0 && *options.drop_rate < 1))
+            throw config_error("fit: drop_rate must lie in [0, 1), got " +
+                               std::to_string(*options.drop_rate));
 
         session s(train, options);
         history record;
@@ -194,8 +210,11 @@ private:
         record.metric_name = std::string(Loss::metric_name);
         record.epochs.reserve(options.epochs);
 
+        const double initial_rate = optimizer_.learning_rate;
+        schedule.start(initial_rate);
         for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
             const auto started = std::chrono::steady_clock::now();
+            optimizer_.learning_rate = schedule.learning_rate(epoch - 1);
             const epoch_sums sums = train_epoch(net, train, s, epoch, options);
 
             epoch_record entry;
@@ -212,7 +231,10 @@ private:
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             record.epochs.push_back(entry);
             if (on_epoch_end) on_epoch_end(entry);
+            schedule.record(std::isnan(entry.validation_loss) ? entry.train_loss
+                                                              : entry.validation_loss);
         }
+        optimizer_.learning_rate = initial_rate;
         return record;
     }
 
@@ -246,7 +268,7 @@ private:
                         s.batch_targets.data() + i * targets);
         }
 
-        const pass_context training{true, &s.dropout_random};
+        const pass_context training{true, &s.dropout_random, s.drop_rate};
         net.forward(s.work, s.batch_inputs.data(), count, training);
         const T* y = s.work.output();
         const double batch_loss = Loss::template loss_and_gradient<out_size>(
@@ -260,7 +282,7 @@ private:
         T* parameters = net.parameters().data();
         net.backward(s.work, s.batch_inputs.data(), s.gradient.data(), count);
         regularizer_.add_gradient(regularized_segments(), parameters, s.gradient.data());
-        optimizer_.step(s.state, parameters, s.gradient.data());
+        detail::optimizer_step<Net>(optimizer_, s.state, parameters, s.gradient.data());
     }
 
     // The loss is summed in double; a mean past T's range means the network's
