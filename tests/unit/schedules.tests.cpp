@@ -99,3 +99,15 @@ TEST_CASE("trainer applies the schedule per epoch", "[schedules][training]") {
     const auto again = t.fit(net, data, {.epochs = 1, .batch_size = 1});
     REQUIRE(again.epochs[0].learning_rate == 0.01);
 }
+
+TEST_CASE("trainer restores the rate after divergence", "[schedules][training]") {
+    // x = 1, y = 0 with lr 1.5: w + b is multiplied by -5 each step, so the loss overflows.
+    using line = network<input<1>, dense<1>>;
+    const dataset data(std::vector<float>{1}, 1, std::vector<float>{0}, 1);
+    line net;
+    net.weights<0>()[0] = 1;
+    trainer<line, losses::mse, optimizers::sgd> t(optimizers::sgd{.learning_rate = 1.5});
+    t.schedule = schedules::exponential_decay{.gamma = 1.5};
+    REQUIRE_THROWS_AS(t.fit(net, data, {.epochs = 100, .batch_size = 1}), divergence_error);
+    REQUIRE(t.optimizer().learning_rate == 1.5);
+}

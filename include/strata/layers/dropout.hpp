@@ -49,10 +49,10 @@ inline constexpr bool is_dropout_probability_v<keep_probability<N, D>> = true;
 /// drop_rate<N, D> (the chance to zero a value) or keep_probability<N, D>
 /// (the chance to keep it); a plain std::ratio is rejected because it would
 /// not say which. In training (pass_context::training) every value is
-/// zeroed with the drop rate r and otherwise scaled by 1 / (1 - r), with
-/// the mask drawn from pass_context::random; pass_context::drop_rate, when
-/// set, replaces r for every dropout layer. At inference the layer copies
-/// its input. The mask (0 or 1 / (1 - r) per value) is kept in the layer's
+/// zeroed with the drop rate r and otherwise scaled by 1 / (1 - r). The
+/// mask is drawn from pass_context::random, and pass_context::drop_rate,
+/// when set, replaces r for every dropout layer. At inference the layer
+/// copies its input. The mask (0 or 1 / (1 - r) per value) is kept in the layer's
 /// scratch for the backward pass: dx = dy * mask.
 template <class Probability = drop_rate<1, 2>>
 struct dropout {

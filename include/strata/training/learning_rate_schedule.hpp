@@ -22,7 +22,8 @@ public:
 
     template <class Schedule>
         requires(!std::is_same_v<std::remove_cvref_t<Schedule>, learning_rate_schedule>)
-    learning_rate_schedule(Schedule schedule)  // NOLINT: implicit, so `t.schedule = cosine{}` reads well
+    // Implicit, so that `trainer.schedule = schedules::cosine{};` compiles.
+    learning_rate_schedule(Schedule schedule)
         : held_(std::make_unique<holder<Schedule>>(std::move(schedule))) {}
 
     learning_rate_schedule(const learning_rate_schedule& other)

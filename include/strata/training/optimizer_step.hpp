@@ -1,7 +1,7 @@
 #pragma once
-// How the trainer calls an optimizer: optimizers with decoupled weight
-// decay (a `decay_biases` member, as adamw has) also get the parameter
-// segments to decay; every other optimizer gets the flat arrays alone.
+// The trainer's call of an optimizer step. An optimizer with decoupled
+// weight decay (a `decay_biases` member, as adamw has) also gets the
+// parameter segments to decay. Every other optimizer gets the flat arrays.
 
 #include <span>
 

@@ -210,8 +210,13 @@ private:
         record.metric_name = std::string(Loss::metric_name);
         record.epochs.reserve(options.epochs);
 
-        const double initial_rate = optimizer_.learning_rate;
-        schedule.start(initial_rate);
+        // Puts the initial rate back when fit returns or throws.
+        struct rate_restorer {
+            Optimizer& optimizer;
+            double rate;
+            ~rate_restorer() { optimizer.learning_rate = rate; }
+        } restore{optimizer_, optimizer_.learning_rate};
+        schedule.start(restore.rate);
         for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
             const auto started = std::chrono::steady_clock::now();
             optimizer_.learning_rate = schedule.learning_rate(epoch - 1);
@@ -234,7 +239,6 @@ private:
             schedule.record(std::isnan(entry.validation_loss) ? entry.train_loss
                                                               : entry.validation_loss);
         }
-        optimizer_.learning_rate = initial_rate;
         return record;
     }
 
