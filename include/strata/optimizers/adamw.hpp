@@ -37,24 +37,33 @@ struct adamw {
     template <class T, std::size_t Size>
     void step(state<T, Size>& s, T* parameters, const T* gradient,
               std::span<const parameter_segment> decayed) const noexcept {
-        const T keep = static_cast<T>(1.0 - learning_rate * weight_decay);
-        for (const auto& segment : decayed) {
-            T* p = parameters + segment.offset;
-            kernels::for_each_lane<T>(segment.count, [&](auto lanes, std::size_t i) {
-                using V = decltype(lanes);
-                kernels::store(p + i, kernels::load<V>(p + i) * V(keep));
-            });
-        }
-        const adam moments{.learning_rate = learning_rate, .beta1 = beta1, .beta2 = beta2,
-                           .epsilon = epsilon};
-        moments.step(s, parameters, gradient);
+        for (const auto& segment : decayed) shrink(parameters + segment.offset, segment.count);
+        adam_step(s, parameters, gradient);
     }
 
     /// Decays all Size values, then takes adam's step.
     template <class T, std::size_t Size>
     void step(state<T, Size>& s, T* parameters, const T* gradient) const noexcept {
-        const parameter_segment all{0, Size};
-        step(s, parameters, gradient, std::span<const parameter_segment>(&all, 1));
+        shrink(parameters, Size);
+        adam_step(s, parameters, gradient);
+    }
+
+private:
+    // Multiplies `count` values by 1 - learning_rate * weight_decay.
+    template <class T>
+    void shrink(T* p, std::size_t count) const noexcept {
+        const T keep = static_cast<T>(1.0 - learning_rate * weight_decay);
+        kernels::for_each_lane<T>(count, [&](auto lanes, std::size_t i) {
+            using V = decltype(lanes);
+            kernels::store(p + i, kernels::load<V>(p + i) * V(keep));
+        });
+    }
+
+    template <class T, std::size_t Size>
+    void adam_step(state<T, Size>& s, T* parameters, const T* gradient) const noexcept {
+        const adam moments{.learning_rate = learning_rate, .beta1 = beta1, .beta2 = beta2,
+                           .epsilon = epsilon};
+        moments.step(s, parameters, gradient);
     }
 };
 
