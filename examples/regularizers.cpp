@@ -1,6 +1,6 @@
 // Trains one network without regularization, with L2, with L1, with
-// adamw's decoupled weight decay and with dropout, and prints the size of
-// the weights each leaves; docs/regularizers.md shows this file.
+// adamw's decoupled weight decay and with dropout. It prints the size of
+// the weights each leaves. docs/regularizers.md shows this file.
 
 #include <cmath>
 #include <cstdio>

@@ -8,7 +8,7 @@ were made with PyTorch 1.13 in float64.
 A fixed network (3 inputs, dense 4, tanh, dense 2) with weights written out
 below is trained for 10 full-batch steps on 5 samples. One step is one
 epoch, so each schedule advances once per step, as strata's trainer does.
-For each case the file holds three rows:
+For each case the file contains three rows:
 
   CASE,loss,L1,...,L10           data loss before each step (no penalty)
   CASE,learning_rate,R1,...,R10  rate used by each step
@@ -29,6 +29,8 @@ import sys
 import torch
 
 torch.set_default_dtype(torch.float64)
+# One thread keeps the summation order, so a rerun writes the same digits.
+torch.set_num_threads(1)
 
 INPUTS = [[0.5, -1.0, 0.25], [-0.3, 0.8, 1.2], [1.5, 0.2, -0.7], [0.0, -0.4, 0.9],
           [-1.1, 0.6, -0.2]]
