@@ -50,6 +50,10 @@ template <class Net>
 inline constexpr bool ends_with_softmax_v =
     std::is_same_v<std::tuple_element_t<Net::layer_count - 1, typename Net::layer_types>, softmax>;
 
+template <class Net>
+inline constexpr bool ends_with_sigmoid_v =
+    std::is_same_v<std::tuple_element_t<Net::layer_count - 1, typename Net::layer_types>, sigmoid>;
+
 template <class Loss, std::size_t Outputs>
 constexpr bool check_loss_fits_output() {
     static_assert(Loss::template fits_output<Outputs>,
@@ -72,6 +76,10 @@ class trainer {
                     detail::ends_with_softmax_v<Net>),
                   "strata::trainer: cross_entropy applies softmax to the logits itself; remove "
                   "the network's final softmax layer");
+    static_assert(!(Loss::name == std::string_view("binary_cross_entropy") &&
+                    detail::ends_with_sigmoid_v<Net>),
+                  "strata::trainer: binary_cross_entropy applies sigmoid to the logits itself; "
+                  "remove the network's final sigmoid layer");
 
 public:
     using network_type = Net;
