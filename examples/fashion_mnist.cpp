@@ -2,7 +2,9 @@
 // accuracy once, at the very end. The optimizer, regularizer, dropout and
 // learning-rate schedule are chosen by flags; run with --help for the list.
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -82,7 +84,7 @@ constexpr std::string_view usage =
     "                      loss that are tolerated before a cut (default 1)\n"
     "  --factor X          plateau: factor per cut (default 0.5)\n"
     "\n"
-    "  --help              print this text\n";
+    "  --help, -h          print this text\n";
 
 template <class Number>
 Number parse_number(std::string_view flag, std::string_view text) {
@@ -114,7 +116,7 @@ settings parse_arguments(int argc, char** argv) {
     settings result;
     for (int i = 1; i < argc; ++i) {
         const std::string_view flag = argv[i];
-        if (flag == "--help") {
+        if (flag == "--help" || flag == "-h") {
             std::fputs(usage.data(), stdout);
             std::exit(0);
         }
@@ -122,6 +124,14 @@ settings parse_arguments(int argc, char** argv) {
             result.nesterov = true;
             continue;
         }
+        constexpr std::string_view known[] = {
+            "--epochs",   "--batch-size", "--learning-rate", "--seed",      "--data",
+            "--optimizer", "--momentum",  "--weight-decay",  "--l2",        "--l1",
+            "--dropout",  "--schedule",   "--step-size",     "--gamma",     "--patience",
+            "--factor"};
+        if (std::find(std::begin(known), std::end(known), flag) == std::end(known))
+            throw std::invalid_argument("unknown option " + std::string(flag) +
+                                        "; run with --help for the usage");
         if (i + 1 >= argc)
             throw std::invalid_argument("missing value after " + std::string(flag) +
                                         "; run with --help for the usage");
@@ -156,11 +166,8 @@ settings parse_arguments(int argc, char** argv) {
             result.gamma = parse_number<double>(flag, value);
         else if (flag == "--patience")
             result.patience = parse_number<std::size_t>(flag, value);
-        else if (flag == "--factor")
-            result.factor = parse_number<double>(flag, value);
         else
-            throw std::invalid_argument("unknown option " + std::string(flag) +
-                                        "; run with --help for the usage");
+            result.factor = parse_number<double>(flag, value);
     }
     check_choice("--optimizer", result.optimizer, optimizer_names);
     check_choice("--schedule", result.schedule, schedule_names);

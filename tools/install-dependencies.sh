@@ -8,6 +8,9 @@ packages=(
   cmake ninja-build g++ clang libboost-dev libxsimd-dev catch2 zlib1g-dev
   # real data for the main job: gzipped IDX files in /usr/share/datasets/fashion-mnist
   dataset-fashion-mnist
+  # inference builds run from ctest: Cortex-M4F firmware on QEMU, aarch64 (NEON) on qemu-aarch64
+  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
+  crossbuild-essential-arm64 qemu-user
 )
 
 if [[ $(id -u) -eq 0 ]]; then

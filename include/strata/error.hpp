@@ -1,6 +1,8 @@
 #pragma once
 // Exception types that strata throws on bad input at run time.
 
+#include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -33,5 +35,23 @@ private:
     std::size_t epoch_;
     std::size_t batch_;
 };
+
+namespace detail {
+
+/// Formats a value for an error message: whole numbers without decimals
+/// ("3", not "3.000000"), others with up to 9 significant digits, and
+/// NaN and infinities as "nan", "inf" and "-inf".
+inline std::string format_number(double value) {
+    if (std::isnan(value)) return "nan";
+    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+    char text[32];
+    if (value == std::floor(value) && std::abs(value) < 1e15)
+        std::snprintf(text, sizeof text, "%.0f", value);
+    else
+        std::snprintf(text, sizeof text, "%.9g", value);
+    return text;
+}
+
+}  // namespace detail
 
 }  // namespace strata

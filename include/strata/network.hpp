@@ -15,6 +15,7 @@
 #include "initializers.hpp"
 #include "layers/activations.hpp"
 #include "layers/context.hpp"
+#include "network_fwd.hpp"
 #include "random.hpp"
 #include "shape.hpp"
 
@@ -47,7 +48,7 @@ class workspace;
 /// stack. `network<...>` is the float version.
 template <class T, class Input, class... Layers>
 class basic_network {
-    static_assert(std::is_floating_point_v<T>,
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "strata::basic_network<T, ...>: T must be float or double");
     static_assert(is_input_v<Input>,
                   "strata::network: the first entry must be strata::input<N>, the input width");
@@ -123,7 +124,7 @@ public:
 
     /// Runs one sample through the network in inference mode.
     template <std::size_t N>
-    output_array predict(const std::array<T, N>& x) const noexcept {
+    output_array predict(const std::array<T, N>& x) const noexcept(buffers_on_stack) {
         static_assert(detail::check_input_length<input_size, N>());
         output_array y{};
         predict_one(x.data(), y.data());
@@ -142,8 +143,10 @@ public:
 
     /// Forward pass over `batch` rows of `x` (batch x input_size, row-major),
     /// keeping every layer's output in `work` for backward().
+    /// Throws config_error if `batch` exceeds the workspace's capacity.
     void forward(workspace<basic_network>& work, const T* x, std::size_t batch,
-                 const pass_context& context) const noexcept {
+                 const pass_context& context) const {
+        check_batch(work, batch, "forward");
         forward_layers(work, x, batch, context, std::index_sequence_for<Layers...>{});
     }
 
@@ -151,7 +154,8 @@ public:
     /// work.output_gradient() and writes dL/d(parameters) into `gradient`
     /// (parameter_storage_size values, overwritten).
     void backward(workspace<basic_network>& work, const T* x, T* gradient,
-                  std::size_t batch) const noexcept {
+                  std::size_t batch) const {
+        check_batch(work, batch, "backward");
         backward_layers(work, x, gradient, batch, std::make_index_sequence<layer_count>{});
     }
 
@@ -220,10 +224,30 @@ private:
         }
     }
 
-    void predict_one(const T* x, T* y) const noexcept {
-        alignas(simd_alignment) std::array<T, aligned_count<T>(shape::max_width)> a{};
-        alignas(simd_alignment) std::array<T, aligned_count<T>(shape::max_width)> b{};
-        predict_layers(x, y, a.data(), b.data(), std::index_sequence_for<Layers...>{});
+    // Two activation buffers of the widest layer: on the stack up to 16 KiB
+    // each, on the heap beyond, so wide layers cannot overflow the stack.
+    static constexpr std::size_t buffer_length = aligned_count<T>(shape::max_width);
+    static constexpr bool buffers_on_stack = buffer_length * sizeof(T) <= 16 * 1024;
+
+    void predict_one(const T* x, T* y) const noexcept(buffers_on_stack) {
+        if constexpr (buffers_on_stack) {
+            alignas(simd_alignment) std::array<T, buffer_length> a{};
+            alignas(simd_alignment) std::array<T, buffer_length> b{};
+            predict_layers(x, y, a.data(), b.data(), std::index_sequence_for<Layers...>{});
+        } else {
+            aligned_buffer<T> a(buffer_length);
+            aligned_buffer<T> b(buffer_length);
+            predict_layers(x, y, a.data(), b.data(), std::index_sequence_for<Layers...>{});
+        }
+    }
+
+    static void check_batch(const workspace<basic_network>& work, std::size_t batch,
+                            const char* pass) {
+        if (batch > work.capacity())
+            throw config_error(std::string("network::") + pass + ": batch of " +
+                               std::to_string(batch) + " samples exceeds the workspace capacity of " +
+                               std::to_string(work.capacity()) +
+                               "; create the workspace with a capacity of at least the batch size");
     }
 
     template <std::size_t... I>
@@ -273,9 +297,6 @@ private:
 
     aligned_buffer<T> parameters_;
 };
-
-template <class Input, class... Layers>
-using network = basic_network<float, Input, Layers...>;
 
 /// Buffers for forward and backward passes over up to `capacity` samples:
 /// every layer's output and scratch, and two gradient buffers that backward

@@ -88,3 +88,9 @@ TEST_CASE("dataset names non-finite values", "[dataset]") {
     const dataset data(x, 3, std::vector<float>{0, 1}, 1);
     REQUIRE_THROWS_WITH(data.check_finite(), Contains("sample 1, feature 1 is nan"));
 }
+
+TEST_CASE("split rejects NaN fractions", "[dataset][split]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    REQUIRE_THROWS_AS(split(sorted_by_class(), nan, 1), config_error);
+    REQUIRE_THROWS_AS(split(sorted_by_class(), split_fractions{nan, 0.5, 0.5}, 1), config_error);
+}

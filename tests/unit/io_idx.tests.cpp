@@ -85,11 +85,12 @@ std::string data_error_message(F&& load) {
     return {};
 }
 
-void check_two_image_dataset(const strata::dataset& data, const std::string& images_path) {
+void check_two_image_dataset(const strata::dataset& data, const std::string& images_path,
+                             const std::string& labels_path) {
     REQUIRE(data.size() == 2);
     REQUIRE(data.feature_count() == 4);
     REQUIRE(data.target_count() == 1);
-    CHECK(data.source() == images_path);
+    CHECK(data.source() == images_path + " with labels " + labels_path);
 
     const std::array<float, 4> first = {0.0f, 1.0f, 0.5019608f, 0.2509804f};
     const std::array<float, 4> second = {1 / 255.0f, 2 / 255.0f, 3 / 255.0f, 4 / 255.0f};
@@ -121,7 +122,7 @@ TEST_CASE("load_idx plain pair", "[io][idx]") {
     const auto images = write_file(dir.file("images.idx"), two_images);
     const auto labels = write_file(dir.file("labels.idx"), two_labels);
 
-    check_two_image_dataset(strata::load_idx(images, labels), images);
+    check_two_image_dataset(strata::load_idx(images, labels), images, labels);
 }
 
 TEST_CASE("load_idx gzip pair", "[io][idx]") {
@@ -129,7 +130,7 @@ TEST_CASE("load_idx gzip pair", "[io][idx]") {
     const auto images = write_gzip_file(dir.file("images.idx.gz"), two_images);
     const auto labels = write_gzip_file(dir.file("labels.idx.gz"), two_labels);
 
-    check_two_image_dataset(strata::load_idx(images, labels), images);
+    check_two_image_dataset(strata::load_idx(images, labels), images, labels);
 }
 
 TEST_CASE("load_idx as double", "[io][idx]") {

@@ -62,14 +62,14 @@ TEST_CASE("cross entropy rejects bad targets", "[losses][cross_entropy]") {
     const check targets_fit = &losses::cross_entropy::check_targets<3, float>;
 
     REQUIRE_THROWS_WITH(targets_fit(dataset(x, 2, std::vector<float>{0, 1, 3}, 1)),
-                        Contains("sample 2: label 3.000000 not in [0,3)"));
+                        Contains("sample 2: label 3 not in [0,3)"));
     REQUIRE_THROWS_WITH(targets_fit(dataset(x, 2, std::vector<float>{0, -1, 2}, 1)),
-                        Contains("sample 1: label -1.000000"));
+                        Contains("sample 1: label -1"));
     REQUIRE_THROWS_WITH(targets_fit(dataset(x, 2, std::vector<float>{0, 1.5f, 2}, 1)),
                         Contains("sample 1: label 1.5"));
     REQUIRE_THROWS_WITH(
         targets_fit(dataset(x, 2, std::vector<float>{1, 0, 0, 0, 0, 0, 0, 1, 0}, 3)),
-        Contains("sample 1: targets sum to 0.000000, expected 1"));
+        Contains("sample 1: targets sum to 0, expected 1"));
     REQUIRE_THROWS_WITH(targets_fit(dataset(x, 2, std::vector<float>(6, 0.5f), 2)),
                         Contains("found 2"));
     REQUIRE_NOTHROW(targets_fit(dataset(x, 2, std::vector<float>{0, 1, 2}, 1)));

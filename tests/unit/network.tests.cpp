@@ -116,3 +116,11 @@ TEST_CASE("large network on a 1 MiB stack", "[network][memory]") {
     job::run(&on_main);
     REQUIRE(on_main.finite);
 }
+
+TEST_CASE("wide network predicts without stack overflow", "[network][memory]") {
+    // Two activation buffers of 2,000,000 floats would need 16 MB of stack.
+    using wide = network<input<2>, dense<2000000>, relu, dense<1>>;
+    wide net(1);
+    const auto y = net.predict(std::array<float, 2>{0.5f, -0.5f});
+    REQUIRE(std::isfinite(y[0]));
+}

@@ -195,9 +195,9 @@ TEST_CASE("bad data is rejected before the first step", "[training][errors]") {
     const std::vector<float> x{1, 2, 3, 4, 5, 6};
 
     REQUIRE_THROWS_WITH(t.fit(net, dataset(x, 2, std::vector<float>{0, 1, 3}, 1), {}),
-                        Contains("sample 2: label 3.000000 not in [0,3)"));
+                        Contains("sample 2: label 3 not in [0,3)"));
     REQUIRE_THROWS_WITH(t.fit(net, dataset(x, 2, std::vector<float>{1, 2, 3}, 1), {}),
-                        Contains("label 3.000000 not in [0,3)"));
+                        Contains("label 3 not in [0,3)"));
     REQUIRE_THROWS_WITH(t.fit(net, dataset(x, 3, std::vector<float>{0, 1}, 1), {}),
                         Contains("3 features per sample, but the network's input is 2 wide"));
     auto with_nan = x;
@@ -225,4 +225,44 @@ TEST_CASE("validation figures each epoch", "[training]") {
     REQUIRE_THAT(h.epochs.back().validation_loss, WithinAbs(direct.loss, 1e-9));
     REQUIRE(h.epochs.back().learning_rate == 0.05);
     REQUIRE(h.epochs.back().seconds >= 0);
+}
+
+TEST_CASE("non-finite step is caught", "[training][divergence]") {
+    using net_type = network<input<2>, dense<4>, relu, dense<1>>;
+    const auto data = xor_data();
+    for (double rate : {1e30, 1e38}) {
+        net_type net(1);
+        trainer<net_type, losses::mse, optimizers::sgd> t(optimizers::sgd{.learning_rate = rate});
+        CAPTURE(rate);
+        REQUIRE_THROWS_AS(t.fit(net, data, {.epochs = 3, .batch_size = 4}), divergence_error);
+        for (float p : net.parameters()) REQUIRE(std::isfinite(p));
+    }
+}
+
+TEST_CASE("invalid learning rate is rejected", "[training][errors]") {
+    using net_type = network<input<2>, dense<1>>;
+    for (double rate : {std::numeric_limits<double>::quiet_NaN(), -0.1,
+                        std::numeric_limits<double>::infinity()}) {
+        net_type net;
+        trainer<net_type, losses::mse, optimizers::sgd> t(optimizers::sgd{.learning_rate = rate});
+        CAPTURE(rate);
+        REQUIRE_THROWS_WITH(t.fit(net, xor_data(), {}), Contains("learning rate must be a finite"));
+    }
+}
+
+TEST_CASE("forward rejects a batch over capacity", "[network][errors]") {
+    using net_type = network<input<2>, dense<3>>;
+    net_type net;
+    workspace<net_type> work(2);
+    std::vector<float> x(16 * 2);
+    REQUIRE_THROWS_WITH(net.forward(work, x.data(), 16, {}),
+                        Contains("batch of 16 samples exceeds the workspace capacity of 2"));
+}
+
+TEST_CASE("evaluate rejects empty data", "[training][errors]") {
+    using net_type = network<input<2>, dense<3>>;
+    net_type net;
+    trainer<net_type, losses::cross_entropy, optimizers::sgd> t;
+    REQUIRE_THROWS_WITH(t.evaluate(net, dataset(std::vector<float>{}, 2, std::vector<float>{}, 1)),
+                        Contains("empty dataset"));
 }

@@ -298,7 +298,8 @@ basic_dataset<T> load_idx(const std::string& images_path, const std::string& lab
                          " labels; the two files must describe the same samples");
 
     const std::size_t pixel_count = std::size_t{images.dims[1]} * images.dims[2];
-    basic_dataset<T> result(count, pixel_count, 1, images_path);
+    // The source names both files, so an error about a label points at the labels file too.
+    basic_dataset<T> result(count, pixel_count, 1, images_path + " with labels " + labels_path);
     for (std::size_t i = 0; i < count; ++i) {
         const std::uint8_t* pixels = images.data.data() + i * pixel_count;
         const auto features = result.features(i);

@@ -35,7 +35,14 @@ inline auto reduce_add(const B& b) noexcept {
 
 /// Name of the instruction set the kernels were compiled for.
 inline const char* instruction_set() noexcept { return xsimd::default_arch::name(); }
+
+using xsimd::select;
 #else
+// Without a batch type xsimd declares no select, but the vector lambdas in
+// the layers still name one; they are never called on such targets.
+template <class... Args>
+void select(const Args&...) = delete;
+
 template <class T>
 inline constexpr std::size_t simd_width = 1;
 

@@ -46,7 +46,7 @@ struct relu : detail::activation_shape {
         if (dx == nullptr) return;
         kernels::transform(
             batch * In, x, dy, dx,
-            [](auto v, auto d) { return xsimd::select(v > decltype(v)(T(0)), d, decltype(v)(T(0))); },
+            [](auto v, auto d) { return kernels::select(v > decltype(v)(T(0)), d, decltype(v)(T(0))); },
             [](T v, T d) { return v > T(0) ? d : T(0); });
     }
 };
@@ -68,7 +68,7 @@ struct leaky_relu : detail::activation_shape {
             batch * In, x, y,
             [](auto v) {
                 using V = decltype(v);
-                return xsimd::select(v > V(T(0)), v, V(T(slope)) * v);
+                return kernels::select(v > V(T(0)), v, V(T(slope)) * v);
             },
             [](T v) { return v > T(0) ? v : T(slope) * v; });
     }
@@ -81,7 +81,7 @@ struct leaky_relu : detail::activation_shape {
             batch * In, x, dy, dx,
             [](auto v, auto d) {
                 using V = decltype(v);
-                return xsimd::select(v > V(T(0)), d, V(T(slope)) * d);
+                return kernels::select(v > V(T(0)), d, V(T(slope)) * d);
             },
             [](T v, T d) { return v > T(0) ? d : T(slope) * d; });
     }

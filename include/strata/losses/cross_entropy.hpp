@@ -41,7 +41,7 @@ struct cross_entropy {
                 const T label = t[0];
                 if (!(label >= 0 && label < static_cast<T>(Outputs)) || label != std::floor(label))
                     throw data_error(data.source() + ": sample " + std::to_string(data.origin(i)) +
-                                     ": label " + std::to_string(label) + " not in [0," +
+                                     ": label " + detail::format_number(label) + " not in [0," +
                                      std::to_string(Outputs) + "); labels must be class indexes "
                                      "counted from 0");
             } else {
@@ -50,13 +50,13 @@ struct cross_entropy {
                     if (!(t[k] >= 0 && t[k] <= 1))
                         throw data_error(data.source() + ": sample " +
                                          std::to_string(data.origin(i)) + ": target " +
-                                         std::to_string(k) + " is " + std::to_string(t[k]) +
+                                         std::to_string(k) + " is " + detail::format_number(t[k]) +
                                          ", not a probability in [0, 1]");
                     sum += t[k];
                 }
                 if (std::abs(sum - 1.0) > 1e-4)
                     throw data_error(data.source() + ": sample " + std::to_string(data.origin(i)) +
-                                     ": targets sum to " + std::to_string(sum) +
+                                     ": targets sum to " + detail::format_number(sum) +
                                      ", expected 1; cross_entropy needs a distribution");
             }
         }

@@ -15,6 +15,8 @@ namespace strata::optimizers {
 /// Hyperparameters carry PyTorch's defaults (lr_decay is learning_rate_decay).
 struct adagrad {
     static constexpr std::string_view name = "adagrad";
+    /// Values of state per parameter (the sum of squared gradients).
+    static constexpr std::size_t state_values_per_parameter = 1;
 
     double learning_rate = 0.01;
     double learning_rate_decay = 0;

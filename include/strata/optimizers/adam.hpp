@@ -16,6 +16,8 @@ namespace strata::optimizers {
 /// learning_rate. Hyperparameters carry PyTorch's names and defaults.
 struct adam {
     static constexpr std::string_view name = "adam";
+    /// Values of state per parameter (the two moments m and v).
+    static constexpr std::size_t state_values_per_parameter = 2;
 
     double learning_rate = 1e-3;
     double beta1 = 0.9;

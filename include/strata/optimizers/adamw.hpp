@@ -21,6 +21,8 @@ namespace strata::optimizers {
 /// decays every value it is given.
 struct adamw {
     static constexpr std::string_view name = "adamw";
+    /// Values of state per parameter (adam's two moments).
+    static constexpr std::size_t state_values_per_parameter = 2;
 
     double learning_rate = 1e-3;
     double beta1 = 0.9;

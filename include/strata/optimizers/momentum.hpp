@@ -18,6 +18,8 @@ namespace strata::optimizers {
 /// buffer; `momentum{.momentum = 0}` takes the same steps as sgd.
 struct momentum {
     static constexpr std::string_view name = "momentum";
+    /// Values of state per parameter (the velocity).
+    static constexpr std::size_t state_values_per_parameter = 1;
 
     double learning_rate = 0.01;
     double momentum = 0.9;  ///< PyTorch's name; SGD's default there is 0

@@ -17,6 +17,8 @@ namespace strata::optimizers {
 /// Hyperparameters carry PyTorch's names and defaults.
 struct rmsprop {
     static constexpr std::string_view name = "rmsprop";
+    /// Values of state per parameter (the average of g^2, the average of g and the velocity).
+    static constexpr std::size_t state_values_per_parameter = 3;
 
     double learning_rate = 0.01;
     double alpha = 0.99;

@@ -10,6 +10,8 @@ namespace strata::optimizers {
 /// Plain gradient descent: p -= learning_rate * g.
 struct sgd {
     static constexpr std::string_view name = "sgd";
+    /// Values of state per parameter: none.
+    static constexpr std::size_t state_values_per_parameter = 0;
 
     double learning_rate = 0.01;
 

@@ -117,13 +117,13 @@ public:
                 if (!std::isfinite(features(i)[j]))
                     throw data_error(source_ + ": sample " + std::to_string(origin(i)) +
                                      ", feature " + std::to_string(j) + " is " +
-                                     std::to_string(features(i)[j]) +
+                                     detail::format_number(features(i)[j]) +
                                      "; remove or impute non-finite values before training");
             for (std::size_t j = 0; j < target_count_; ++j)
                 if (!std::isfinite(targets(i)[j]))
                     throw data_error(source_ + ": sample " + std::to_string(origin(i)) +
                                      ", target " + std::to_string(j) + " is " +
-                                     std::to_string(targets(i)[j]) +
+                                     detail::format_number(targets(i)[j]) +
                                      "; remove or impute non-finite values before training");
         }
     }
@@ -170,8 +170,9 @@ inline std::vector<std::size_t> random_permutation(std::size_t size, std::uint64
 template <class T>
 split_parts<T> split(const basic_dataset<T>& data, split_fractions fractions, std::uint64_t seed) {
     const double total = fractions.train + fractions.validation + fractions.test;
-    if (fractions.train < 0 || fractions.validation < 0 || fractions.test < 0 ||
-        std::abs(total - 1.0) > 1e-9)
+    // Written as !(x >= 0) so that NaN fractions are rejected too.
+    if (!(fractions.train >= 0) || !(fractions.validation >= 0) || !(fractions.test >= 0) ||
+        !(std::abs(total - 1.0) <= 1e-9))
         throw config_error("split fractions must be non-negative and sum to 1, got " +
                            std::to_string(fractions.train) + " + " +
                            std::to_string(fractions.validation) + " + " +

@@ -121,6 +121,7 @@ public:
 
     /// Returns the mean loss and metric of `net` over `data` in inference mode.
     evaluation evaluate(const Net& net, const dataset_type& data) const {
+        if (data.empty()) throw data_error(data.source() + ": cannot evaluate on an empty dataset");
         check_data(data, "evaluation");
         workspace<Net> work(std::max<std::size_t>(1, std::min<std::size_t>(data.size(), 256)));
         return evaluate(net, data, work);
@@ -211,6 +212,11 @@ private:
         if (options.drop_rate && !(*options.drop_rate >= 0 && *options.drop_rate < 1))
             throw config_error("fit: drop_rate must lie in [0, 1), got " +
                                std::to_string(*options.drop_rate));
+        if constexpr (requires { optimizer_.learning_rate; }) {
+            if (!(optimizer_.learning_rate >= 0) || !std::isfinite(optimizer_.learning_rate))
+                throw config_error("fit: the learning rate must be a finite number >= 0, got " +
+                                   std::to_string(optimizer_.learning_rate));
+        }
 
         session s(train, options);
         history record;
@@ -295,6 +301,24 @@ private:
         net.backward(s.work, s.batch_inputs.data(), s.gradient.data(), count);
         regularizer_.add_gradient(regularized_segments(), parameters, s.gradient.data());
         detail::optimizer_step<Net>(optimizer_, s.state, parameters, s.gradient.data());
+        check_finite_parameters(net, s, epoch, batch_index);
+    }
+
+    // A finite loss can still give a non-finite step (a NaN learning rate, an
+    // overflowing update). Restores the weights from the start of the epoch,
+    // which the previous step's check proved finite, and throws divergence_error.
+    void check_finite_parameters(Net& net, const session& s, std::size_t epoch,
+                                 std::size_t batch_index) const {
+        const T* p = net.parameters().data();
+        bool finite = true;
+        for (std::size_t i = 0; i < storage_size; ++i) finite &= std::isfinite(p[i]);
+        if (finite) return;
+        std::copy_n(s.epoch_start.data(), storage_size, net.parameters().data());
+        throw divergence_error("training diverged: the step of epoch " + std::to_string(epoch) +
+                                   ", batch " + std::to_string(batch_index) +
+                                   " made a parameter NaN or infinite; the weights were restored "
+                                   "to the start of that epoch; lower the learning rate",
+                               epoch, batch_index);
     }
 
     // The loss is summed in double; a mean past T's range means the network's
