@@ -66,6 +66,34 @@ constexpr bool leaky_relu_slope_must_lie_in_0_to_1() {
     return true;
 }
 
+/// drop_rate<N, D> needs D > 0 and N/D in [0, 1).
+template <long long Numerator, long long Denominator>
+constexpr bool drop_rate_must_lie_in_0_to_1() {
+    static_assert(Denominator > 0 && Numerator >= 0 && Numerator < Denominator,
+                  "strata::drop_rate<N, D>: the drop rate N/D must lie in [0, 1), with a "
+                  "positive denominator D; drop_rate<1, 5> zeroes one value in five on average");
+    return true;
+}
+
+/// keep_probability<N, D> needs D > 0 and N/D in (0, 1].
+template <long long Numerator, long long Denominator>
+constexpr bool keep_probability_must_lie_in_0_to_1() {
+    static_assert(Denominator > 0 && Numerator > 0 && Numerator <= Denominator,
+                  "strata::keep_probability<N, D>: the keep probability N/D must lie in (0, 1], "
+                  "with a positive denominator D; keep_probability<4, 5> keeps four values in "
+                  "five on average");
+    return true;
+}
+
+/// dropout<P> takes drop_rate<N, D> or keep_probability<N, D>.
+template <class Probability, bool IsDropoutProbability>
+constexpr bool dropout_probability_must_be_drop_rate_or_keep_probability() {
+    static_assert(IsDropoutProbability,
+                  "strata::dropout<P>: P must be strata::drop_rate<N, D> (the probability to "
+                  "zero a value) or strata::keep_probability<N, D> (the probability to keep it)");
+    return true;
+}
+
 /// A network's elements must be float or double.
 template <class ValueType, bool IsFloatOrDouble>
 constexpr bool network_value_type_must_be_float_or_double() {
@@ -142,6 +170,15 @@ constexpr bool cross_entropy_needs_logits_not_softmax() {
     static_assert(!EndsInSoftmax,
                   "strata::trainer: cross_entropy applies softmax to the logits itself; remove "
                   "the network's final softmax layer");
+    return true;
+}
+
+/// binary_cross_entropy takes logits, so the network must not end in sigmoid.
+template <class Loss, class LastLayer, bool EndsInSigmoid>
+constexpr bool binary_cross_entropy_needs_logits_not_sigmoid() {
+    static_assert(!EndsInSigmoid,
+                  "strata::trainer: binary_cross_entropy applies sigmoid to the logits itself; "
+                  "remove the network's final sigmoid layer");
     return true;
 }
 

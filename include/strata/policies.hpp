@@ -31,15 +31,19 @@ concept loss_policy = requires(const float* output, const float* target, float* 
 };
 
 /// An optimizer: a default-constructible value with a learning_rate, a
-/// per-network `state<T, Size>`, and `step(state, parameters, gradient)`.
+/// per-network `state<T, Size>`, and `step(state, parameters, gradient)`,
+/// or, with decoupled weight decay, `step(state, parameters, gradient,
+/// segments)` as detail::optimizer_step calls it.
 template <class Optimizer>
 concept optimizer_policy =
     std::default_initializable<Optimizer> &&
     requires(const Optimizer& optimizer, typename Optimizer::template state<float, 16>& state,
-             float* parameters, const float* gradient) {
+             float* parameters, const float* gradient,
+             std::span<const parameter_segment> segments) {
         { Optimizer::name } -> std::convertible_to<std::string_view>;
         { optimizer.learning_rate } -> std::convertible_to<double>;
-        optimizer.step(state, parameters, gradient);
+        requires requires { optimizer.step(state, parameters, gradient); } ||
+                     requires { optimizer.step(state, parameters, gradient, segments); };
     };
 
 /// A regularizer: adds its penalty's gradient over the given parameter

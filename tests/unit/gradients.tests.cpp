@@ -76,3 +76,12 @@ TEST_CASE("activation derivative uses the input", "[gradient][tanh][sigmoid]") {
     // dL/dw = 2 y sigma'(2) x with sigma'(2) = 0.1049936 (0.2071562 if taken at the output).
     REQUIRE_THAT(sigmoid_gradient[0], Catch::Matchers::WithinAbs(2 * y * 0.1049936 * 2.0, 1e-6));
 }
+
+TEST_CASE("gradient of binary cross entropy", "[gradient][binary_cross_entropy]") {
+    probe<strata::tanh> net(5);
+    constexpr std::size_t batch = 4;
+    const auto x = random_values(batch * 5, 21, 2.0);
+    std::vector<double> t(batch * 3);
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] = static_cast<double>((i * 7) % 3) / 2.0;
+    check_gradient<losses::binary_cross_entropy>(net, x, t, 3, batch);
+}

@@ -85,3 +85,46 @@ TEST_CASE("mse averages over samples and outputs", "[losses][mse]") {
     REQUIRE_THAT(dy[0], WithinAbs(-1.0, 1e-7));
     REQUIRE_THAT(dy[1], WithinAbs(-3.0, 1e-7));
 }
+
+TEST_CASE("binary cross entropy at saturated logits", "[losses][binary_cross_entropy]") {
+    // (logit, target, loss): the naive -log(1 - sigmoid(20)) is inf in float.
+    const std::array<std::array<float, 3>, 4> cases{{{20, 0, 20.000000002f},
+                                                     {1000, 0, 1000},
+                                                     {-1000, 0, 0},
+                                                     {1000, 1, 0}}};
+    for (const auto& [z, t, expected] : cases) {
+        CAPTURE(z, t);
+        float dz = 0;
+        const double loss =
+            losses::binary_cross_entropy::loss_and_gradient<1>(&z, &t, 1, &dz, 1);
+        REQUIRE_THAT(loss, WithinAbs(expected, 1e-4));
+        REQUIRE(std::isfinite(dz));
+        REQUIRE_THAT(dz, WithinAbs(kernels::sigmoid(z) - t, 1e-6));
+    }
+}
+
+TEST_CASE("binary cross entropy averages outputs", "[losses][binary_cross_entropy]") {
+    // Two samples of two outputs; the gradient is (sigmoid(z) - t) / 4.
+    const std::array<double, 4> z{0, 2, -1, 3};
+    const std::array<double, 4> t{1, 0, 0, 1};
+    std::array<double, 4> dz{};
+    const double total =
+        losses::binary_cross_entropy::loss_and_gradient<2>(z.data(), t.data(), 2, dz.data(), 2);
+    const auto softplus = [](double x) { return std::log1p(std::exp(x)); };
+    const double expected = (softplus(0) + softplus(2)) / 2 + (softplus(-1) + softplus(-3)) / 2;
+    REQUIRE_THAT(total, WithinAbs(expected, 1e-12));
+    REQUIRE_THAT(dz[1], WithinAbs((1 / (1 + std::exp(-2.0))) / 4, 1e-12));
+    REQUIRE_THAT(dz[3], WithinAbs((1 / (1 + std::exp(-3.0)) - 1) / 4, 1e-12));
+    REQUIRE(losses::binary_cross_entropy::metric<2>(z.data(), t.data(), 2) == 0.0);
+    REQUIRE(losses::binary_cross_entropy::metric<2>(z.data() + 2, t.data() + 2, 2) == 1.0);
+}
+
+TEST_CASE("binary cross entropy rejects bad targets", "[losses][binary_cross_entropy]") {
+    const std::vector<float> x(3 * 2, 0.5f);
+    const auto targets_fit = &losses::binary_cross_entropy::check_targets<2, float>;
+    REQUIRE_THROWS_WITH(targets_fit(dataset(x, 2, std::vector<float>{0, 1, 1, 2, 0, 0}, 2)),
+                        Contains("sample 1: target 1 is 2.000000, not a probability in [0, 1]"));
+    REQUIRE_THROWS_WITH(targets_fit(dataset(x, 2, std::vector<float>{0, 1, 1}, 1)),
+                        Contains("needs 2 target values per sample"));
+    REQUIRE_NOTHROW(targets_fit(dataset(x, 2, std::vector<float>{0, 1, 1, 0.5f, 0, 0}, 2)));
+}

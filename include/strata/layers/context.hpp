@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "../random.hpp"
 
 namespace strata {
@@ -9,6 +11,9 @@ namespace strata {
 struct pass_context {
     bool training = false;
     random_engine* random = nullptr;
+    /// When set, every dropout layer zeroes values with this probability in
+    /// [0, 1) in place of its compile-time drop rate.
+    std::optional<double> drop_rate{};
 };
 
 }  // namespace strata

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "../detail/aligned.hpp"
-#include "../kernels/elementwise.hpp"
+#include "../kernels/lanes.hpp"
 
 namespace strata::optimizers {
 
@@ -49,30 +49,17 @@ struct adam {
         const T eps = static_cast<T>(epsilon);
         T* m = s.m.data();
         T* v = s.v.data();
-
-#if STRATA_HAS_SIMD
-        constexpr std::size_t full = Size / kernels::simd_width<T> * kernels::simd_width<T>;
-        using V = kernels::simd<T>;
-        for (std::size_t i = 0; i < full; i += kernels::simd_width<T>) {
-            const V g = V::load_unaligned(gradient + i);
-            const V mv = xsimd::fma(V(b1), V::load_unaligned(m + i), V(one_minus_b1) * g);
-            const V vv = xsimd::fma(V(b2), V::load_unaligned(v + i), V(one_minus_b2) * g * g);
-            mv.store_unaligned(m + i);
-            vv.store_unaligned(v + i);
-            const V denominator = xsimd::sqrt(vv) * V(inverse_root_correction2) + V(eps);
-            const V p = V::load_unaligned(parameters + i) - V(step_size) * mv / denominator;
-            p.store_unaligned(parameters + i);
-        }
-#else
-        constexpr std::size_t full = 0;
-#endif
-        for (std::size_t i = full; i < Size; ++i) {
-            const T g = gradient[i];
-            m[i] = b1 * m[i] + one_minus_b1 * g;
-            v[i] = b2 * v[i] + one_minus_b2 * g * g;
-            const T denominator = std::sqrt(v[i]) * inverse_root_correction2 + eps;
-            parameters[i] -= step_size * m[i] / denominator;
-        }
+        kernels::for_each_lane<T>(Size, [&](auto lanes, std::size_t i) {
+            using V = decltype(lanes);
+            const V g = kernels::load<V>(gradient + i);
+            const V mv = V(b1) * kernels::load<V>(m + i) + V(one_minus_b1) * g;
+            const V vv = V(b2) * kernels::load<V>(v + i) + V(one_minus_b2) * g * g;
+            kernels::store(m + i, mv);
+            kernels::store(v + i, vv);
+            const V denominator = kernels::sqrt(vv) * V(inverse_root_correction2) + V(eps);
+            const V p = kernels::load<V>(parameters + i) - V(step_size) * mv / denominator;
+            kernels::store(parameters + i, p);
+        });
     }
 };
 

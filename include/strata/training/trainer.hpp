@@ -26,6 +26,8 @@
 #include "dataset.hpp"
 #include "early_stopping.hpp"
 #include "history.hpp"
+#include "learning_rate_schedule.hpp"
+#include "optimizer_step.hpp"
 
 namespace strata {
 
@@ -47,6 +49,8 @@ struct fit_options {
     /// Wall-clock limit in seconds for the whole fit, checked after each
     /// epoch, so the last epoch may run past it; 0 means no limit.
     double time_budget_seconds = 0;
+    /// When set, replaces the drop rate of every dropout layer; must lie in [0, 1).
+    std::optional<double> drop_rate{};
 };
 
 namespace detail {
@@ -65,7 +69,11 @@ constexpr bool check_loss_fits_network() {
                diagnostics::cross_entropy_needs_logits_not_softmax<
                    Loss, last,
                    Loss::name == std::string_view("cross_entropy") &&
-                       std::is_same_v<last, softmax>>();
+                       std::is_same_v<last, softmax>>() &&
+               diagnostics::binary_cross_entropy_needs_logits_not_sigmoid<
+                   Loss, last,
+                   Loss::name == std::string_view("binary_cross_entropy") &&
+                       std::is_same_v<last, sigmoid>>();
     } else {
         return true;
     }
@@ -127,6 +135,11 @@ public:
     /// lets tests script validation losses, and lets a user validate on
     /// something other than a dataset.
     std::function<evaluation(const Net&, std::size_t)> validation_evaluator;
+    /// Sets the optimizer's learning rate before each epoch, starting from
+    /// the rate it has when fit() begins, which fit() restores at the end.
+    /// After each epoch it is given the validation loss (the training loss
+    /// without validation data). Empty: the rate stays constant.
+    learning_rate_schedule schedule;
 
     /// Trains `net` on `train` and reports validation figures after every
     /// epoch. Throws data_error on bad data before the first step, and
@@ -207,7 +220,8 @@ private:
               epoch_start(storage_size),
               order(train.size()),
               shuffler(options.seed),
-              dropout_random(options.seed ^ 0xD1B54A32D192ED03ull) {
+              dropout_random(options.seed ^ 0xD1B54A32D192ED03ull),
+              drop_rate(options.drop_rate) {
             std::iota(order.begin(), order.end(), std::size_t{0});
         }
 
@@ -222,6 +236,7 @@ private:
         std::vector<std::size_t> order;
         random_engine shuffler;
         random_engine dropout_random;
+        std::optional<double> drop_rate;
     };
 
     // Sums of per-sample losses and metrics over the batches of one epoch.
@@ -242,6 +257,9 @@ private:
         const bool validating =
             validation_evaluator || (validation != nullptr && !validation->empty());
         if (validation != nullptr && !validation->empty()) check_data(*validation, "validation");
+        if (options.drop_rate && !(*options.drop_rate >= 0 && *options.drop_rate < 1))
+            throw config_error("fit: drop_rate must lie in [0, 1), got " +
+                               std::to_string(*options.drop_rate));
         if constexpr (requires { optimizer_.learning_rate; }) {
             if (!(optimizer_.learning_rate >= 0) || !std::isfinite(optimizer_.learning_rate))
                 throw config_error("fit: the learning rate must be a finite number >= 0, got " +
@@ -259,8 +277,16 @@ private:
         record.epochs.reserve(options.epochs);
         const auto fit_started = std::chrono::steady_clock::now();
 
+        // Puts the initial rate back when fit returns or throws.
+        struct rate_restorer {
+            Optimizer& optimizer;
+            double rate;
+            ~rate_restorer() { optimizer.learning_rate = rate; }
+        } restore{optimizer_, optimizer_.learning_rate};
+        schedule.start(restore.rate);
         for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
             const auto started = std::chrono::steady_clock::now();
+            optimizer_.learning_rate = schedule.learning_rate(epoch - 1);
             epoch_sums sums;
             try {
                 sums = train_epoch(net, train, s, epoch, options);
@@ -283,6 +309,8 @@ private:
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             record.epochs.push_back(entry);
             if (on_epoch_end) on_epoch_end(entry);
+            schedule.record(std::isnan(entry.validation_loss) ? entry.train_loss
+                                                              : entry.validation_loss);
 
             if (best.update(net, entry, record)) {
                 record.stopped_by = stop_reason::early_stopping;
@@ -391,7 +419,7 @@ private:
                         s.batch_targets.data() + i * targets);
         }
 
-        const pass_context training{true, &s.dropout_random};
+        const pass_context training{true, &s.dropout_random, s.drop_rate};
         net.forward(s.work, s.batch_inputs.data(), count, training);
         const T* y = s.work.output();
         const double batch_loss = Loss::template loss_and_gradient<out_size>(
@@ -405,7 +433,7 @@ private:
         T* parameters = net.parameters().data();
         net.backward(s.work, s.batch_inputs.data(), s.gradient.data(), count);
         regularizer_.add_gradient(regularized_segments(), parameters, s.gradient.data());
-        optimizer_.step(s.state, parameters, s.gradient.data());
+        detail::optimizer_step<Net>(optimizer_, s.state, parameters, s.gradient.data());
         check_finite_parameters(net, s, epoch, batch_index);
     }
 
