@@ -124,6 +124,8 @@ public:
 
     /// Refers to `parameters`, which must outlive the frozen network; an
     /// exported header's constexpr array lives for the whole program.
+    // TODO(named check): a weight array of the wrong length fails only as "no
+    // matching function"; a diagnostics.hpp check would print both lengths.
     constexpr explicit frozen_network(const parameter_array& parameters) noexcept
         : parameters_(parameters.data()) {}
 
