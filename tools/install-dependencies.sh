@@ -11,6 +11,9 @@ packages=(
   # inference builds run from ctest: Cortex-M4F firmware on QEMU, aarch64 (NEON) on qemu-aarch64
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
   crossbuild-essential-arm64 qemu-user
+  # compile-cost benchmark and diagnostic-length table (benchmarks/compile_cost,
+  # tools/diagnostic_length.py): /usr/bin/time -v, Python, and dlib as the peer
+  time python3 libdlib-dev
 )
 
 if [[ $(id -u) -eq 0 ]]; then

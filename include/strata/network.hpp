@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "diagnostics.hpp"
 #include "detail/aligned.hpp"
 #include "error.hpp"
 #include "initializers.hpp"
@@ -23,13 +24,12 @@ namespace strata {
 
 namespace detail {
 
-template <std::size_t Expected, std::size_t Actual>
-constexpr bool check_input_length() {
-    static_assert(Expected == Actual,
-                  "strata::network: the input array's length differs from the network's input "
-                  "width (see Expected and Actual in this instantiation)");
-    return Expected == Actual;
-}
+// The input width of Input, or 1 where Input is not an input<N>, so that a
+// failed first-entry check is the only error.
+template <class Input>
+inline constexpr std::size_t input_width_v = 1;
+template <std::size_t Size>
+inline constexpr std::size_t input_width_v<input<Size>> = Size;
 
 template <class L>
 inline constexpr bool is_rectifier_v = std::is_same_v<L, relu>;
@@ -48,14 +48,13 @@ class workspace;
 /// stack. `network<...>` is the float version.
 template <class T, class Input, class... Layers>
 class basic_network {
-    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
-                  "strata::basic_network<T, ...>: T must be float or double");
-    static_assert(is_input_v<Input>,
-                  "strata::network: the first entry must be strata::input<N>, the input width");
+    static_assert(diagnostics::network_value_type_must_be_float_or_double<
+                  T, std::is_same_v<T, float> || std::is_same_v<T, double>>());
+    static_assert(diagnostics::first_entry_must_be_input<Input, is_input_v<Input>>());
 
 public:
     using value_type = T;
-    using shape = network_shape<T, Input::size, Layers...>;
+    using shape = network_shape<T, detail::input_width_v<Input>, Layers...>;
     using layer_types = std::tuple<Layers...>;
 
     static constexpr std::size_t input_size = shape::input_size;
@@ -93,12 +92,12 @@ public:
     /// All parameters of layer I (for dense: W row-major, then b).
     template <std::size_t I>
     std::span<T> layer_parameters() noexcept {
-        static_assert(I < layer_count, "strata::network: layer index out of range");
+        static_assert(diagnostics::layer_index_must_be_below_layer_count<I, layer_count>());
         return parameters_.span().subspan(layers[I].parameter_offset, layers[I].parameter_count);
     }
     template <std::size_t I>
     std::span<const T> layer_parameters() const noexcept {
-        static_assert(I < layer_count, "strata::network: layer index out of range");
+        static_assert(diagnostics::layer_index_must_be_below_layer_count<I, layer_count>());
         return parameters_.span().subspan(layers[I].parameter_offset, layers[I].parameter_count);
     }
 
@@ -125,10 +124,22 @@ public:
     /// Runs one sample through the network in inference mode.
     template <std::size_t N>
     output_array predict(const std::array<T, N>& x) const noexcept(buffers_on_stack) {
-        static_assert(detail::check_input_length<input_size, N>());
+        static_assert(
+            diagnostics::input_array_length_must_equal_network_input_width<input_size, N>());
         output_array y{};
         predict_one(x.data(), y.data());
         return y;
+    }
+
+    /// Runs one sample into `y`; both array lengths are checked at compile time.
+    template <std::size_t N, std::size_t M>
+    void predict(const std::array<T, N>& x, std::array<T, M>& y) const
+        noexcept(buffers_on_stack) {
+        static_assert(
+            diagnostics::input_array_length_must_equal_network_input_width<input_size, N>());
+        static_assert(
+            diagnostics::output_array_length_must_equal_network_output_width<output_size, M>());
+        predict_one(x.data(), y.data());
     }
 
     /// Runs one sample; throws config_error if the spans have the wrong length.
@@ -187,7 +198,7 @@ public:
 
 private:
     template <std::size_t I>
-    using layer_at = std::tuple_element_t<I, layer_types>;
+    using layer_at = detail::type_at<I, Layers...>;
 
     // Pads `row` with spaces to `column` characters, or by one space if longer.
     static void pad(std::string& row, std::size_t column) {
@@ -209,9 +220,8 @@ private:
             auto w = all.first(shape_i.weight_count);
             if constexpr (std::is_same_v<Initializer, initializers::automatic>) {
                 constexpr bool rectified =
-                    I + 1 < layer_count && detail::is_rectifier_v<
-                                               std::tuple_element_t<(I + 1) % layer_count,
-                                                                    layer_types>>;
+                    I + 1 < layer_count &&
+                    detail::is_rectifier_v<detail::type_at<(I + 1) % layer_count, Layers...>>;
                 if constexpr (rectified)
                     initializers::he_normal{}.fill(w, shape_i.input_size, shape_i.output_size,
                                                    engine);

@@ -1,6 +1,9 @@
 #pragma once
 // Umbrella header: everything a user needs to declare, train and run networks.
 
+// diagnostics.hpp comes first so that the compiler's include trace above a
+// failed shape check is two lines long.
+#include "diagnostics.hpp"
 #include "error.hpp"
 #include "initializers.hpp"
 #include "io/csv.hpp"
@@ -21,6 +24,7 @@
 #include "optimizers/sgd.hpp"
 #include "plot/learning_curves.hpp"
 #include "plot/svg_chart.hpp"
+#include "policies.hpp"
 #include "random.hpp"
 #include "regularizers/l1.hpp"
 #include "regularizers/l2.hpp"
@@ -34,6 +38,7 @@
 #include "training/diagnosis.hpp"
 #include "training/domain_guard.hpp"
 #include "training/early_stopping.hpp"
+#include "training/evaluate_sample.hpp"
 #include "training/held_out.hpp"
 #include "training/history.hpp"
 #include "training/learning_rate_schedule.hpp"

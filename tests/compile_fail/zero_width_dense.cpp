@@ -1,4 +1,4 @@
-// expect: a dense layer needs at least one output
+// expect: the layer at LayerPosition has output width 0
 #include <strata/strata.hpp>
 
 int main() {

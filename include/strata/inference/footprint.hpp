@@ -11,6 +11,7 @@
 #include <cstddef>
 
 #include "../detail/aligned.hpp"
+#include "../diagnostics.hpp"
 #include "../network_fwd.hpp"
 
 namespace strata {
@@ -79,44 +80,14 @@ struct memory_budget {
     std::size_t ram_bytes = 0;
 };
 
-namespace detail {
-
-// The sizes are template arguments so that the compiler's instantiation
-// note prints them next to the message.
-template <std::size_t WeightBytes, std::size_t FlashBytes>
-constexpr bool check_flash_budget() {
-    static_assert(WeightBytes <= FlashBytes,
-                  "strata::fits_budget: the network's weights exceed the flash budget "
-                  "(see WeightBytes and FlashBytes in this instantiation)");
-    return WeightBytes <= FlashBytes;
-}
-
-template <std::size_t ActivationBytes, std::size_t RamBytes>
-constexpr bool check_ram_budget() {
-    static_assert(ActivationBytes <= RamBytes,
-                  "strata::fits_budget: the activations of one forward pass exceed the RAM budget "
-                  "(see ActivationBytes and RamBytes in this instantiation)");
-    return ActivationBytes <= RamBytes;
-}
-
-template <std::size_t TrainingBytes, std::size_t RamBytes>
-constexpr bool check_training_budget() {
-    static_assert(TrainingBytes <= RamBytes,
-                  "strata::fits_training_budget: weights, gradients and optimizer state exceed "
-                  "the RAM budget (see TrainingBytes and RamBytes in this instantiation)");
-    return TrainingBytes <= RamBytes;
-}
-
-}  // namespace detail
-
 /// True if a frozen `Net` fits `Budget`: its weights in flash and one
 /// forward pass's activations in RAM. Otherwise compilation fails with a
 /// message, and the instantiation note names the required and the available
 /// bytes.
 template <class Net, memory_budget Budget>
 constexpr bool fits_budget() {
-    return detail::check_flash_budget<weight_bytes<Net>, Budget.flash_bytes>() &&
-           detail::check_ram_budget<inference_activation_bytes<Net>, Budget.ram_bytes>();
+    return diagnostics::weights_must_fit_flash_budget<weight_bytes<Net>, Budget.flash_bytes>() &&
+           diagnostics::activations_must_fit_ram_budget<inference_activation_bytes<Net>, Budget.ram_bytes>();
 }
 
 /// True if training `Net` with `Optimizer` on the device fits `RamBytes`:
@@ -124,8 +95,8 @@ constexpr bool fits_budget() {
 /// names both sizes, as fits_budget does.
 template <class Net, class Optimizer, std::size_t RamBytes>
 constexpr bool fits_training_budget() {
-    return detail::check_training_budget<weight_bytes<Net> + training_state_bytes<Net, Optimizer>,
-                                         RamBytes>();
+    return diagnostics::training_state_must_fit_ram_budget<
+        weight_bytes<Net> + training_state_bytes<Net, Optimizer>, RamBytes>();
 }
 
 }  // namespace strata

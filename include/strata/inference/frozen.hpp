@@ -122,6 +122,8 @@ public:
     using input_array = std::array<T, input_size>;
     using output_array = std::array<T, output_size>;
 
+    // TODO(named check): a weight array of the wrong length fails only as "no
+    // matching function"; a diagnostics.hpp check would print both lengths.
     /// Refers to `parameters`, which must outlive the frozen network; an
     /// exported header's constexpr array lives for the whole program.
     constexpr explicit frozen_network(const parameter_array& parameters) noexcept

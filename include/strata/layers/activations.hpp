@@ -7,6 +7,7 @@
 #include <ratio>
 #include <string_view>
 
+#include "../diagnostics.hpp"
 #include "../kernels/elementwise.hpp"
 #include "context.hpp"
 
@@ -55,8 +56,7 @@ struct relu : detail::activation_shape {
 /// default slope is 0.01, as in PyTorch.
 template <class Slope = std::ratio<1, 100>>
 struct leaky_relu : detail::activation_shape {
-    static_assert(Slope::num >= 0 && Slope::num < Slope::den,
-                  "strata::leaky_relu<Slope>: the negative slope must lie in [0, 1)");
+    static_assert(diagnostics::leaky_relu_slope_must_lie_in_0_to_1<Slope::num, Slope::den>());
 
     static constexpr std::string_view name = "leaky_relu";
     static constexpr double slope = static_cast<double>(Slope::num) / Slope::den;

@@ -16,7 +16,8 @@ namespace strata {
 /// dW = dy x^T, db = dy, dx = W^T dy, summed over the batch.
 template <std::size_t Out>
 struct dense {
-    static_assert(Out > 0, "strata::dense<Out>: a dense layer needs at least one output (Out > 0)");
+    // dense<0> is rejected by the network, whose check names the layer's position and
+    // input width (diagnostics::layer_output_width_must_be_positive).
 
     static constexpr std::string_view name = "dense";
     static constexpr std::size_t outputs = Out;

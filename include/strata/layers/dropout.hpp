@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "../diagnostics.hpp"
 #include "context.hpp"
 
 namespace strata {
@@ -15,23 +16,18 @@ namespace strata {
 /// fraction Numerator / Denominator; it must lie in [0, 1).
 template <std::intmax_t Numerator, std::intmax_t Denominator = 1>
 struct drop_rate {
-    static_assert(Denominator > 0, "strata::drop_rate<N, D>: the denominator D must be positive");
-    static_assert(Numerator >= 0 && Numerator < Denominator,
-                  "strata::drop_rate<N, D>: the drop rate N/D must lie in [0, 1); "
-                  "drop_rate<1, 5> zeroes one value in five on average");
-    static constexpr double value = static_cast<double>(Numerator) / Denominator;
+    static_assert(diagnostics::drop_rate_must_lie_in_0_to_1<Numerator, Denominator>());
+    static constexpr double value =
+        Denominator > 0 ? static_cast<double>(Numerator) / Denominator : 0.0;
 };
 
 /// The probability that dropout keeps a value (the classic `p` of
 /// Srivastava et al., 2014), as Numerator / Denominator in (0, 1].
 template <std::intmax_t Numerator, std::intmax_t Denominator = 1>
 struct keep_probability {
-    static_assert(Denominator > 0,
-                  "strata::keep_probability<N, D>: the denominator D must be positive");
-    static_assert(Numerator > 0 && Numerator <= Denominator,
-                  "strata::keep_probability<N, D>: the keep probability N/D must lie in (0, 1]; "
-                  "keep_probability<4, 5> keeps four values in five on average");
-    static constexpr double value = 1.0 - static_cast<double>(Numerator) / Denominator;
+    static_assert(diagnostics::keep_probability_must_lie_in_0_to_1<Numerator, Denominator>());
+    static constexpr double value =
+        Denominator > 0 ? 1.0 - static_cast<double>(Numerator) / Denominator : 0.0;
 };
 
 namespace detail {
@@ -42,6 +38,15 @@ template <std::intmax_t N, std::intmax_t D>
 inline constexpr bool is_dropout_probability_v<drop_rate<N, D>> = true;
 template <std::intmax_t N, std::intmax_t D>
 inline constexpr bool is_dropout_probability_v<keep_probability<N, D>> = true;
+
+// Probability::value, or 0 where Probability failed the dropout check.
+template <class Probability>
+constexpr double dropout_rate() {
+    if constexpr (is_dropout_probability_v<Probability>)
+        return Probability::value;
+    else
+        return 0.0;
+}
 
 }  // namespace detail
 
@@ -56,16 +61,14 @@ inline constexpr bool is_dropout_probability_v<keep_probability<N, D>> = true;
 /// scratch for the backward pass: dx = dy * mask.
 template <class Probability = drop_rate<1, 2>>
 struct dropout {
-    static_assert(detail::is_dropout_probability_v<Probability>,
-                  "strata::dropout<P>: P must be strata::drop_rate<N, D> (the probability to "
-                  "zero a value) or strata::keep_probability<N, D> (the probability to keep it)");
-    // Completes Probability here, so that its range check fires where the
-    // layer is named rather than in the first forward pass.
-    static_assert(sizeof(Probability) > 0);
+    static_assert(diagnostics::dropout_probability_must_be_drop_rate_or_keep_probability<
+                  Probability, detail::is_dropout_probability_v<Probability>>());
 
     static constexpr std::string_view name = "dropout";
-    /// The compile-time probability of zeroing a value.
-    static constexpr double rate = Probability::value;
+    /// The compile-time probability of zeroing a value. Reading
+    /// Probability::value completes it, so that its range check fires where
+    /// the layer is named rather than in the first forward pass.
+    static constexpr double rate = detail::dropout_rate<Probability>();
 
     template <std::size_t In>
     static constexpr std::size_t output_size = In;

@@ -26,6 +26,10 @@ struct cross_entropy {
     template <std::size_t Outputs>
     static constexpr bool fits_output = Outputs >= 2;
 
+    /// A target is one class index or one probability per output.
+    template <std::size_t Outputs, std::size_t Targets>
+    static constexpr bool fits_targets = Targets == 1 || Targets == Outputs;
+
     /// Throws data_error naming the first sample whose target is not a class
     /// index in [0, Outputs) or a distribution that sums to 1.
     template <std::size_t Outputs, class T>

@@ -20,6 +20,10 @@ struct mse {
     template <std::size_t Outputs>
     static constexpr bool fits_output = true;
 
+    /// A target has one value per output.
+    template <std::size_t Outputs, std::size_t Targets>
+    static constexpr bool fits_targets = Targets == Outputs;
+
     /// Throws data_error unless every sample has one target per output.
     template <std::size_t Outputs, class T>
     static void check_targets(const basic_dataset<T>& data) {

@@ -16,9 +16,11 @@
 #include <vector>
 
 #include "../detail/aligned.hpp"
+#include "../diagnostics.hpp"
 #include "../error.hpp"
 #include "../layers/activations.hpp"
 #include "../network.hpp"
+#include "../policies.hpp"
 #include "../random.hpp"
 #include "../regularizers/l2.hpp"
 #include "dataset.hpp"
@@ -54,20 +56,41 @@ struct fit_options {
 namespace detail {
 
 template <class Net>
-inline constexpr bool ends_with_softmax_v =
-    std::is_same_v<std::tuple_element_t<Net::layer_count - 1, typename Net::layer_types>, softmax>;
+using last_layer_t = std::tuple_element_t<Net::layer_count - 1, typename Net::layer_types>;
 
-template <class Net>
-inline constexpr bool ends_with_sigmoid_v =
-    std::is_same_v<std::tuple_element_t<Net::layer_count - 1, typename Net::layer_types>, sigmoid>;
-
-template <class Loss, std::size_t Outputs>
-constexpr bool check_loss_fits_output() {
-    static_assert(Loss::template fits_output<Outputs>,
-                  "strata::trainer: this loss does not fit the network's output width; "
-                  "cross_entropy needs at least 2 outputs (one per class)");
-    return Loss::template fits_output<Outputs>;
+// Checks that Loss fits the network; skipped where Loss is not a loss policy,
+// because the policy check has already failed with its own message.
+template <class Net, class Loss>
+constexpr bool check_loss_fits_network() {
+    if constexpr (loss_policy<Loss>) {
+        using last = last_layer_t<Net>;
+        return diagnostics::loss_must_fit_network_output<
+                   Loss, Net::output_size, Loss::template fits_output<Net::output_size>>() &&
+               diagnostics::cross_entropy_needs_logits_not_softmax<
+                   Loss, last,
+                   Loss::name == std::string_view("cross_entropy") &&
+                       std::is_same_v<last, softmax>>() &&
+               diagnostics::binary_cross_entropy_needs_logits_not_sigmoid<
+                   Loss, last,
+                   Loss::name == std::string_view("binary_cross_entropy") &&
+                       std::is_same_v<last, sigmoid>>();
+    } else {
+        return true;
+    }
 }
+
+// Optimizer::state<T, Size>, or an empty stand-in where Optimizer failed its
+// policy check, so that the failed check is the only error.
+template <class Optimizer, class T, std::size_t Size>
+struct optimizer_state {
+    struct type {};
+};
+
+template <class Optimizer, class T, std::size_t Size>
+    requires optimizer_policy<Optimizer>
+struct optimizer_state<Optimizer, T, Size> {
+    using type = typename Optimizer::template state<T, Size>;
+};
 
 }  // namespace detail
 
@@ -78,21 +101,18 @@ class trainer {
     static constexpr std::size_t out_size = Net::output_size;
     static constexpr std::size_t storage_size = Net::parameter_storage_size;
 
-    static_assert(detail::check_loss_fits_output<Loss, out_size>());
-    static_assert(!(Loss::name == std::string_view("cross_entropy") &&
-                    detail::ends_with_softmax_v<Net>),
-                  "strata::trainer: cross_entropy applies softmax to the logits itself; remove "
-                  "the network's final softmax layer");
-    static_assert(!(Loss::name == std::string_view("binary_cross_entropy") &&
-                    detail::ends_with_sigmoid_v<Net>),
-                  "strata::trainer: binary_cross_entropy applies sigmoid to the logits itself; "
-                  "remove the network's final sigmoid layer");
+    static_assert(diagnostics::loss_must_be_a_loss_policy<Loss, loss_policy<Loss>>());
+    static_assert(diagnostics::optimizer_must_be_an_optimizer_policy<
+                  Optimizer, optimizer_policy<Optimizer>>());
+    static_assert(diagnostics::regularizer_must_be_a_regularizer_policy<
+                  Regularizer, regularizer_policy<Regularizer>>());
+    static_assert(detail::check_loss_fits_network<Net, Loss>());
 
 public:
     using network_type = Net;
     using loss_type = Loss;
     using dataset_type = basic_dataset<T>;
-    using optimizer_state = typename Optimizer::template state<T, storage_size>;
+    using optimizer_state = typename detail::optimizer_state<Optimizer, T, storage_size>::type;
 
     explicit trainer(Optimizer optimizer = {}, Regularizer regularizer = {})
         : optimizer_(optimizer), regularizer_(regularizer) {}
@@ -138,10 +158,7 @@ public:
     /// Rejects a held-out test set in place of validation data at compile time.
     template <class U>
     history fit(Net&, const dataset_type&, const held_out<U>&, const fit_options&) {
-        static_assert(sizeof(U) == 0,
-                      "strata::trainer::fit: the test set is held out; validate on the "
-                      "validation part and evaluate the test set once, after training, with "
-                      "held_out::evaluate_once");
+        static_assert(diagnostics::held_out_test_set_must_not_validate<held_out<U>, false>());
         return {};
     }
 
