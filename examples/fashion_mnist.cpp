@@ -1,7 +1,8 @@
 // Trains a 784-128-10 classifier on Fashion-MNIST and reports the test
 // accuracy once, at the very end.
 //
-//   fashion_mnist [--epochs N] [--batch-size N] [--learning-rate X] [--seed N] [--data DIR]
+//   fashion_mnist [--epochs N] [--batch-size N] [--learning-rate X] [--seed N]
+//                 [--threads N] [--data DIR]
 
 #include <charconv>
 #include <cstdio>
@@ -23,6 +24,7 @@ struct settings {
     std::size_t batch_size = 64;
     double learning_rate = 1e-3;
     std::uint64_t seed = 1;
+    std::size_t threads = 1;
     std::string data = "/usr/share/datasets/fashion-mnist";
 };
 
@@ -36,6 +38,7 @@ constexpr std::string_view usage =
     "  --batch-size N      samples per gradient step (default 64)\n"
     "  --learning-rate X   Adam step size (default 0.001)\n"
     "  --seed N            seed for initialization, split and shuffling (default 1)\n"
+    "  --threads N         threads that split each batch (default 1)\n"
     "  --data DIR          folder with the four *-ubyte.gz files\n"
     "                      (default /usr/share/datasets/fashion-mnist)\n"
     "  --help              print this text\n";
@@ -70,6 +73,8 @@ settings parse_arguments(int argc, char** argv) {
             result.learning_rate = parse_number<double>(flag, value);
         else if (flag == "--seed")
             result.seed = parse_number<std::uint64_t>(flag, value);
+        else if (flag == "--threads")
+            result.threads = parse_number<std::size_t>(flag, value);
         else if (flag == "--data")
             result.data = value;
         else
@@ -77,6 +82,7 @@ settings parse_arguments(int argc, char** argv) {
                                         "; run with --help for the usage");
     }
     if (result.batch_size == 0) throw std::invalid_argument("--batch-size must be at least 1");
+    if (result.threads == 0) throw std::invalid_argument("--threads must be at least 1");
     if (!(result.learning_rate > 0))
         throw std::invalid_argument("--learning-rate must be positive");
     return result;
@@ -114,7 +120,7 @@ int main(int argc, char** argv) {
         };
         trainer.fit(model, train, validation,
                     {.epochs = options.epochs, .batch_size = options.batch_size,
-                     .seed = options.seed});
+                     .seed = options.seed, .threads = options.threads});
 
         const auto result = trainer.evaluate(model, test);
         std::printf("test loss: %.4f\n", result.loss);

@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build g++ clang libboost-dev libxsimd-dev catch2 zlib1g-dev
   # real data for the main job: gzipped IDX files in /usr/share/datasets/fashion-mnist
   dataset-fashion-mnist
+  # data-parallel training across processes (STRATA_MPI, on for the test build)
+  libopenmpi-dev openmpi-bin
 )
 
 if [[ $(id -u) -eq 0 ]]; then

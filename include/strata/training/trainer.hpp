@@ -130,8 +130,7 @@ private:
     }
 
     evaluation evaluate(const Net& net, const dataset_type& data, workspace<Net>& work) const {
-        evaluation result = evaluate_sums(net, data, 0, data.size(), work);
-        return mean_of(result);
+        return mean_of(evaluate_sums(net, data, 0, data.size(), work));
     }
 
     // Sums the per-sample losses and metrics of samples [begin, end).
@@ -212,8 +211,8 @@ private:
                                     dropout_seed(options.seed, rank * threads + t));
         }
 
-        // Shard 0 of process 0 keeps the one-thread stream, so one thread in
-        // one process gives the same masks as before threads existed.
+        // Each shard of each process draws masks from its own stream. Shard 0
+        // of process 0 has the stream of a one-thread fit.
         static std::uint64_t dropout_seed(std::uint64_t seed, std::size_t shard_index) {
             return (seed ^ 0xD1B54A32D192ED03ull) + shard_index * 0xA0761D6478BD642Full;
         }
@@ -410,22 +409,27 @@ private:
         }
     }
 
-    // Evaluates `data` with the session's threads, each on a contiguous part.
+    // Evaluates `data` with the session's processes and threads, each on a
+    // contiguous part, and sums their results in a fixed order.
     evaluation evaluate_in_session(const Net& net, const dataset_type& data, session& s) const {
+        const std::size_t rank = processes != nullptr ? processes->rank() : 0;
+        const std::size_t ranks = processes != nullptr ? processes->size() : 1;
+        const std::size_t local_begin = data.size() * rank / ranks;
+        const std::size_t local_count = data.size() * (rank + 1) / ranks - local_begin;
         const std::size_t parts = s.shards.size();
         auto part = [&](std::size_t t) {
-            s.shards[t].validation =
-                evaluate_sums(net, data, data.size() * t / parts, data.size() * (t + 1) / parts,
-                              s.shards[t].work);
+            s.shards[t].validation = evaluate_sums(
+                net, data, local_begin + local_count * t / parts,
+                local_begin + local_count * (t + 1) / parts, s.shards[t].work);
         };
         s.pool.run(part);
-        evaluation total;
+        double totals[2] = {0, 0};
         for (const shard& p : s.shards) {
-            total.loss += p.validation.loss;
-            total.metric += p.validation.metric;
-            total.samples += p.validation.samples;
+            totals[0] += p.validation.loss;
+            totals[1] += p.validation.metric;
         }
-        return mean_of(total);
+        if (processes != nullptr) processes->sum(std::span<double>(totals));
+        return mean_of({.loss = totals[0], .metric = totals[1], .samples = data.size()});
     }
 
     // The loss is summed in double; a mean past T's range means the network's

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Prints the speed-up of 2 threads and of 2 MPI ranks over 1 process with 1
+# thread, training the Fashion-MNIST example's network at batch 256.
+#
+#   benchmarks/parallel/run.sh BUILD_DIR [ROUNDS] [EPOCHS]
+#
+# Each round runs the three set-ups one after another, so that a change in
+# the machine's load hits all three alike. The speed-ups are ratios of the
+# median epoch times over all rounds. MPI stays on this machine: shared
+# memory between the ranks, and loopback for Open MPI's own connections.
+set -euo pipefail
+
+build=${1:?usage: run.sh BUILD_DIR [ROUNDS] [EPOCHS]}
+rounds=${2:-3}
+epochs=${3:-5}
+binary=$(realpath "$build/benchmarks/parallel/parallel_scaling")
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# --bind-to none: by default Open MPI pins a lone rank to one core, which
+# would put both of its threads on that core.
+mpi=(mpirun --oversubscribe --bind-to none --mca btl self,vader --mca pml ob1
+     --mca oob_tcp_if_include lo --mca btl_tcp_if_include lo)
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for round in $(seq "$rounds"); do
+  echo "round $round of $rounds" >&2
+  "${mpi[@]}" -np 1 "$binary" --threads 1 --epochs "$epochs" | tee -a "$log" >&2
+  "${mpi[@]}" -np 1 "$binary" --threads 2 --epochs "$epochs" | tee -a "$log" >&2
+  "${mpi[@]}" -np 2 "$binary" --threads 1 --epochs "$epochs" | tee -a "$log" >&2
+done
+
+# Median epoch time of one set-up, in seconds.
+median() {
+  awk -v setup="$1" '$1 == "epoch" && $2 " " $3 == setup { print $5 }' "$log" | sort -g |
+    awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+one=$(median "ranks=1 threads=1")
+threads=$(median "ranks=1 threads=2")
+ranks=$(median "ranks=2 threads=1")
+echo
+echo "median epoch time over $rounds rounds of $epochs epochs, batch 256 ($(nproc) cores):"
+awk -v one="$one" -v threads="$threads" -v ranks="$ranks" 'BEGIN {
+  printf "  1 process, 1 thread    %.3f s\n", one
+  printf "  1 process, 2 threads   %.3f s   speed-up %.2fx\n", threads, one / threads
+  printf "  2 MPI ranks, 1 thread  %.3f s   speed-up %.2fx\n", ranks, one / ranks
+}'
