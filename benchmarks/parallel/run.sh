@@ -18,7 +18,12 @@ binary=$(realpath "$build/benchmarks/parallel/parallel_scaling")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # --bind-to none: by default Open MPI pins a lone rank to one core, which
 # would put both of its threads on that core.
-mpi=(mpirun --oversubscribe --bind-to none --mca btl self,vader --mca pml ob1
+# mpi_yield_when_idle: a rank that waits in MPI_Allreduce yields its core
+# instead of polling without pause. With as many ranks as cores, Open MPI
+# polls by default, and on a machine that also runs other work the polling
+# rank takes time from the ranks still computing.
+mpi=(mpirun --oversubscribe --bind-to none --mca mpi_yield_when_idle 1
+     --mca btl self,vader --mca pml ob1
      --mca oob_tcp_if_include lo --mca btl_tcp_if_include lo)
 
 log=$(mktemp)

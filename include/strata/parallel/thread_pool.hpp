@@ -2,11 +2,10 @@
 // A fixed team of threads that runs one indexed task at a time, for splitting
 // a mini-batch across cores without creating threads in the training loop.
 
-#include <condition_variable>
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
-#include <mutex>
-#include <string>
 #include <thread>
 #include <vector>
 
@@ -18,7 +17,9 @@ namespace strata::parallel {
 /// worker threads started by the constructor. run(task) calls task(i) once
 /// for every i in [0, size()), i = 0 on the calling thread, and returns when
 /// all calls have finished. Running a task allocates nothing and starts no
-/// thread, so a training step can use it.
+/// thread, so a training step can use it. Threads wait with std::atomic
+/// wait and notify, which libstdc++ implements by spinning briefly and then
+/// sleeping on a futex.
 class thread_pool {
 public:
     /// Starts `participants - 1` worker threads; throws config_error for 0.
@@ -46,21 +47,19 @@ public:
 
     /// Calls task(i) for every i in [0, size()) and waits for all of them.
     /// If calls throw, rethrows the exception of the lowest index. Must not be
-    /// called from inside a task.
+    /// called from inside a task, nor from two threads at once.
     template <class Task>
     void run(Task& task) {
         if (workers_.empty()) {
             task(std::size_t{0});
             return;
         }
-        {
-            const std::lock_guard lock(mutex_);
-            job_ = &task;
-            invoke_ = [](void* job, std::size_t index) { (*static_cast<Task*>(job))(index); };
-            pending_ = workers_.size();
-            ++generation_;
-        }
-        start_.notify_all();
+        // The release increment of generation_ publishes job_ and invoke_.
+        job_ = &task;
+        invoke_ = [](void* job, std::size_t index) { (*static_cast<Task*>(job))(index); };
+        pending_.store(static_cast<std::uint32_t>(workers_.size()), std::memory_order_relaxed);
+        generation_.fetch_add(1, std::memory_order_release);
+        generation_.notify_all();
 
         std::exception_ptr error;
         try {
@@ -69,8 +68,9 @@ public:
             error = std::current_exception();
         }
 
-        std::unique_lock lock(mutex_);
-        finished_.wait(lock, [this] { return pending_ == 0; });
+        for (std::uint32_t left = pending_.load(std::memory_order_acquire); left != 0;
+             left = pending_.load(std::memory_order_acquire))
+            pending_.wait(left, std::memory_order_acquire);
         for (auto& worker_error : errors_) {
             if (!error && worker_error) error = worker_error;
             worker_error = nullptr;
@@ -80,46 +80,36 @@ public:
 
 private:
     void work(std::size_t index) {
-        std::size_t seen = 0;
-        std::unique_lock lock(mutex_);
+        std::uint32_t seen = 0;
         for (;;) {
-            start_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-            if (stopping_) return;
-            seen = generation_;
-            void (*invoke)(void*, std::size_t) = invoke_;
-            void* job = job_;
-            lock.unlock();
-            std::exception_ptr error;
+            generation_.wait(seen, std::memory_order_acquire);
+            seen = generation_.load(std::memory_order_acquire);
+            if (stopping_.load(std::memory_order_acquire)) return;
             try {
-                invoke(job, index);
+                invoke_(job_, index);
             } catch (...) {
-                error = std::current_exception();
+                errors_[index - 1] = std::current_exception();
             }
-            lock.lock();
-            errors_[index - 1] = error;
-            if (--pending_ == 0) finished_.notify_one();
+            // The release decrement publishes errors_ to run().
+            if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) pending_.notify_one();
         }
     }
 
     void stop() noexcept {
-        {
-            const std::lock_guard lock(mutex_);
-            stopping_ = true;
-        }
-        start_.notify_all();
+        stopping_.store(true, std::memory_order_release);
+        generation_.fetch_add(1, std::memory_order_release);
+        generation_.notify_all();
         for (auto& worker : workers_)
             if (worker.joinable()) worker.join();
     }
 
     std::size_t size_;
-    std::mutex mutex_;
-    std::condition_variable start_;
-    std::condition_variable finished_;
     void* job_ = nullptr;
     void (*invoke_)(void*, std::size_t) = nullptr;
-    std::size_t generation_ = 0;  ///< counts run() calls, so a worker sees each job once
-    std::size_t pending_ = 0;     ///< workers still busy with the current job
-    bool stopping_ = false;
+    // 32-bit counters, the width that Linux futexes wait on directly.
+    std::atomic<std::uint32_t> generation_{0};  ///< counts run() calls, so a worker sees each job once
+    std::atomic<std::uint32_t> pending_{0};     ///< workers still busy with the current job
+    std::atomic<bool> stopping_{false};
     // One slot per worker, sized before any worker starts, so that storing an
     // error never allocates.
     std::vector<std::exception_ptr> errors_;

@@ -323,11 +323,13 @@ private:
             compute_shard(net, train, part, gradient, indices.subspan(begin, end - begin), count);
         };
         s.pool.run(pass);
-        if (threads > 1) {
-            auto reduce = [&](std::size_t t) { sum_shard_gradients(s, t); };
+        // Two shards are summed in one pass over the parameters on this
+        // thread, which costs less than waking the pool a second time.
+        if (threads > 2) {
+            auto reduce = [&](std::size_t t) { sum_shard_gradients(s, t, threads); };
             s.pool.run(reduce);
-        } else if (s.shards[0].count == 0) {
-            std::fill_n(s.gradient.data(), storage_size, T(0));
+        } else {
+            sum_shard_gradients(s, 0, 1);
         }
 
         // Loss and metric sums, in shard order and then over processes.
@@ -390,10 +392,10 @@ private:
     }
 
     // Adds the gradients of shards 1, 2, ... into shard 0's (session::gradient)
-    // over one slice of the parameters, so that the threads share the sum.
-    // The order of the additions is fixed, whatever the threads' timing.
-    static void sum_shard_gradients(session& s, std::size_t slice) noexcept {
-        const std::size_t slices = s.shards.size();
+    // over slice `slice` of `slices` of the parameters, so that threads can
+    // share the sum. The order of the additions is fixed, whatever the
+    // threads' timing.
+    static void sum_shard_gradients(session& s, std::size_t slice, std::size_t slices) noexcept {
         constexpr std::size_t line = simd_alignment / sizeof(T);  // no two threads share a cache line
         const auto boundary = [&](std::size_t i) {
             return i == slices ? storage_size : storage_size * i / slices / line * line;
@@ -402,7 +404,7 @@ private:
         const std::size_t end = boundary(slice + 1);
         T* total = s.gradient.data();
         if (s.shards[0].count == 0) std::fill(total + begin, total + end, T(0));
-        for (std::size_t t = 1; t < slices; ++t) {
+        for (std::size_t t = 1; t < s.shards.size(); ++t) {
             if (s.shards[t].count == 0) continue;
             const T* g = s.shards[t].own_gradient.data();
             for (std::size_t i = begin; i < end; ++i) total[i] += g[i];
