@@ -28,6 +28,8 @@ mpi=(mpirun --oversubscribe --bind-to none --mca mpi_yield_when_idle 1
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# The load average tells whether other programs shared the cores.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds" >&2
   "${mpi[@]}" -np 1 "$binary" --threads 1 --epochs "$epochs" | tee -a "$log" >&2
@@ -46,6 +48,7 @@ threads=$(median "ranks=1 threads=2")
 ranks=$(median "ranks=2 threads=1")
 echo
 echo "median epoch time over $rounds rounds of $epochs epochs, batch 256 ($(nproc) cores):"
+echo "  load average (1, 5, 15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v one="$one" -v threads="$threads" -v ranks="$ranks" 'BEGIN {
   printf "  1 process, 1 thread    %.3f s\n", one
   printf "  1 process, 2 threads   %.3f s   speed-up %.2fx\n", threads, one / threads
