@@ -35,6 +35,14 @@ for round in $(seq "$rounds"); do
   "${mpi[@]}" -np 1 "$binary" --threads 1 --epochs "$epochs" | tee -a "$log" >&2
   "${mpi[@]}" -np 1 "$binary" --threads 2 --epochs "$epochs" | tee -a "$log" >&2
   "${mpi[@]}" -np 2 "$binary" --threads 1 --epochs "$epochs" | tee -a "$log" >&2
+  # The control: two independent one-thread runs at once. Twice their
+  # throughput over one run alone is the most that any split into 2 workers
+  # can gain while the machine runs whatever else it runs.
+  for copy in 1 2; do
+    "${mpi[@]}" -np 1 "$binary" --threads 1 --epochs "$epochs" |
+      sed 's/ranks=1 threads=1/independent=2 threads=1/' | tee -a "$log" >&2 &
+  done
+  wait
 done
 
 # Median epoch time of one set-up, in seconds.
@@ -46,11 +54,13 @@ median() {
 one=$(median "ranks=1 threads=1")
 threads=$(median "ranks=1 threads=2")
 ranks=$(median "ranks=2 threads=1")
+pair=$(median "independent=2 threads=1")
 echo
 echo "median epoch time over $rounds rounds of $epochs epochs, batch 256 ($(nproc) cores):"
 echo "  load average (1, 5, 15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-awk -v one="$one" -v threads="$threads" -v ranks="$ranks" 'BEGIN {
+awk -v one="$one" -v threads="$threads" -v ranks="$ranks" -v pair="$pair" 'BEGIN {
   printf "  1 process, 1 thread    %.3f s\n", one
   printf "  1 process, 2 threads   %.3f s   speed-up %.2fx\n", threads, one / threads
   printf "  2 MPI ranks, 1 thread  %.3f s   speed-up %.2fx\n", ranks, one / ranks
+  printf "  control: 2 independent 1-thread runs at once, %.3f s each: throughput %.2fx\n", pair, 2 * one / pair
 }'
