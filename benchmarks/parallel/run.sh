@@ -4,8 +4,8 @@
 #
 #   benchmarks/parallel/run.sh BUILD_DIR [ROUNDS] [EPOCHS]
 #
-# Each round runs the three set-ups one after another, so that a change in
-# the machine's load hits all three alike. The speed-ups are ratios of the
+# Each round runs all set-ups one after another, so that a change in the
+# machine's load hits them alike. The speed-ups are ratios of the
 # median epoch times over all rounds. MPI stays on this machine: shared
 # memory between the ranks, and loopback for Open MPI's own connections.
 set -euo pipefail
@@ -28,7 +28,7 @@ mpi=(mpirun --oversubscribe --bind-to none --mca mpi_yield_when_idle 1
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-# The load average tells whether other programs shared the cores.
+# The load average shows whether other programs shared the cores.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds" >&2
