@@ -3,6 +3,7 @@
 
 find_package(Boost 1.74 REQUIRED)
 find_package(ZLIB REQUIRED)
+find_package(Threads REQUIRED)
 
 # Debian's xsimd 8.1 export lists "xtl" as a link dependency although xtl is
 # only used with XSIMD_ENABLE_XTL_COMPLEX; an empty target keeps -lxtl off

@@ -30,6 +30,7 @@ struct settings {
     std::size_t epochs = 10;
     std::size_t batch_size = 64;
     std::uint64_t seed = 1;
+    std::size_t threads = 1;
     std::string data = "/usr/share/datasets/fashion-mnist";
     std::string optimizer = "adam";
     std::optional<double> learning_rate;
@@ -62,6 +63,7 @@ constexpr std::string_view usage =
     "  --patience N        early stopping: epochs without a lower validation loss\n"
     "                      before training stops (default 3)\n"
     "  --seed N            seed for initialization, split, shuffling and dropout (default 1)\n"
+    "  --threads N         threads that split each batch (default 1)\n"
     "  --data DIR          folder with the four *-ubyte.gz files\n"
     "                      (default /usr/share/datasets/fashion-mnist)\n"
     "\n"
@@ -153,6 +155,8 @@ settings parse_arguments(int argc, char** argv) {
             result.learning_rate = parse_number<double>(flag, value);
         else if (flag == "--seed")
             result.seed = parse_number<std::uint64_t>(flag, value);
+        else if (flag == "--threads")
+            result.threads = parse_number<std::size_t>(flag, value);
         else if (flag == "--data")
             result.data = value;
         else if (flag == "--optimizer")
@@ -183,6 +187,7 @@ settings parse_arguments(int argc, char** argv) {
     check_choice("--optimizer", result.optimizer, optimizer_names);
     check_choice("--schedule", result.schedule, schedule_names);
     if (result.batch_size == 0) throw std::invalid_argument("--batch-size must be at least 1");
+    if (result.threads == 0) throw std::invalid_argument("--threads must be at least 1");
     if (result.learning_rate && !(*result.learning_rate > 0))
         throw std::invalid_argument("--learning-rate must be positive");
     if (!(result.dropout >= 0 && result.dropout < 1))
@@ -249,6 +254,7 @@ int train(const settings& s, const Optimizer& optimizer, const strata::dataset& 
     trainer.schedule = make_schedule(s);
     strata::fit_options options{.epochs = s.epochs, .batch_size = s.batch_size, .seed = s.seed};
     if (s.dropout > 0) options.drop_rate = s.dropout;
+    options.threads = s.threads;
     options.early_stop = strata::early_stopping{.patience = s.patience};
     strata::progress_reporter progress(stdout);  // a bar on a terminal, else lines
     progress.attach(trainer, train_data.size(), options);

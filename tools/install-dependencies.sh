@@ -14,6 +14,8 @@ packages=(
   # compile-cost benchmark and diagnostic-length table (benchmarks/compile_cost,
   # tools/diagnostic_length.py): /usr/bin/time -v, Python, and dlib as the peer
   time python3 libdlib-dev
+  # data-parallel training across processes (STRATA_MPI, on for the test build)
+  libopenmpi-dev openmpi-bin
 )
 
 if [[ $(id -u) -eq 0 ]]; then

@@ -88,3 +88,24 @@ TEMPLATE_TEST_CASE("dropout and schedules allocate nothing", "[training][memory]
     REQUIRE_FALSE(counting);
     REQUIRE(allocations == 0);
 }
+
+TEST_CASE("threaded training epoch allocates nothing", "[training][memory][parallel]") {
+    using net_type = strata::network<strata::input<20>, strata::dense<16>, strata::relu,
+                                     strata::dense<3>>;
+    std::vector<float> x(100 * 20), y(100);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 7) / 7.0f;
+    for (std::size_t i = 0; i < y.size(); ++i) y[i] = static_cast<float>(i % 3);
+    const strata::dataset data(x, 20, y, 1);
+    net_type net;
+    strata::trainer<net_type, strata::losses::cross_entropy, strata::optimizers::adam> t;
+    t.on_batch = [](std::size_t epoch, std::size_t batch, std::span<const std::size_t>) {
+        if (epoch == 2 && batch == 0) counting = true;
+    };
+    t.on_epoch_end = [](const strata::epoch_record& e) {
+        if (e.epoch == 2) counting = false;
+    };
+    allocations = 0;
+    t.fit(net, data, data, {.epochs = 3, .batch_size = 16, .threads = 3});
+    REQUIRE_FALSE(counting);
+    REQUIRE(allocations == 0);
+}
