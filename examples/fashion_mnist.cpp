@@ -20,11 +20,12 @@
 
 namespace {
 
+// 784-128-10 with a dropout layer whose drop rate --dropout sets at run
+// time; at the default rate 0 the layer passes its input through. One
+// network type instead of two halves the trainers this file instantiates,
+// which halves its compile time.
 using classifier = strata::network<strata::input<784>, strata::dense<128>, strata::relu,
-                                   strata::dense<10>>;
-// The drop rate of the dropout layer is set at run time by --dropout.
-using dropout_classifier = strata::network<strata::input<784>, strata::dense<128>, strata::relu,
-                                           strata::dropout<>, strata::dense<10>>;
+                                   strata::dropout<>, strata::dense<10>>;
 
 struct settings {
     std::size_t epochs = 10;
@@ -253,7 +254,7 @@ int train(const settings& s, const Optimizer& optimizer, const strata::dataset& 
                                                                                    regularizer);
     trainer.schedule = make_schedule(s);
     strata::fit_options options{.epochs = s.epochs, .batch_size = s.batch_size, .seed = s.seed};
-    if (s.dropout > 0) options.drop_rate = s.dropout;
+    options.drop_rate = s.dropout;  // 0 turns the dropout layer into a pass-through
     options.threads = s.threads;
     options.early_stop = strata::early_stopping{.patience = s.patience};
     strata::progress_reporter progress(stdout);  // a bar on a terminal, else lines
@@ -322,10 +323,6 @@ int main(int argc, char** argv) {
         auto [train, validation] = strata::split(all_train, 0.1, options.seed);
         std::printf("training on %zu images, validating on %zu, %zu test images held out\n",
                     train.size(), validation.size(), test.size());
-        // The network type differs with a dropout layer, so each is compiled
-        // and the flag picks one.
-        if (options.dropout > 0)
-            return train_with_optimizer<dropout_classifier>(options, train, validation, test);
         return train_with_optimizer<classifier>(options, train, validation, test);
     } catch (const std::exception& error) {
         std::fprintf(stderr, "fashion_mnist: %s\n", error.what());
