@@ -69,6 +69,28 @@ TEST_CASE("grid search runs every combination", "[search]") {
                                  std::to_string(result.winner().index)));
 }
 
+TEST_CASE("grid search over drop rates", "[search][dropout]") {
+    using with_dropout = network<input<1>, dense<16>, strata::tanh,
+                                 dropout<drop_rate<1, 10>>, dense<1>>;
+    const auto train = sine(64, 0.0);
+    const auto validation = sine(32, 0.5);
+    const search_grid grid{.learning_rates = {0.01}, .batch_sizes = {16},
+                           .drop_rates = {0.0, 0.5}};
+    const auto result = grid_search<losses::mse, optimizers::adam>(
+        architectures<with_dropout>{}, train, validation, grid, {.epochs = 3, .seed = 1});
+    REQUIRE(result.trials.size() == 2);
+    REQUIRE(result.trials[0].parameters.drop_rate == 0.0);
+    REQUIRE(result.trials[1].parameters.drop_rate == 0.5);
+    // Dropping half the hidden units changes the training path.
+    REQUIRE(result.trials[0].train_error != Approx(result.trials[1].train_error).epsilon(1e-9));
+    REQUIRE_THAT(format_search_table(result), Contains("dropout"));
+
+    const search_grid bad{.drop_rates = {1.0}};
+    REQUIRE_THROWS_WITH((grid_search<losses::mse, optimizers::adam>(
+                            architectures<with_dropout>{}, train, validation, bad, {.epochs = 1})),
+                        Contains("drop rate 1.000000 is outside [0, 1)"));
+}
+
 TEST_CASE("grid search is reproducible", "[search]") {
     const auto train = sine(32, 0.0);
     const auto validation = sine(16, 0.5);

@@ -79,25 +79,30 @@ struct hyperparameters {
     double learning_rate = 1e-3;
     std::size_t batch_size = 32;
     double l2_strength = 0;  ///< 0 turns the L2 penalty off
+    /// Run-time drop rate of every dropout layer, in [0, 1); 0 passes inputs
+    /// through. Architectures without a dropout layer ignore it.
+    double drop_rate = 0;
 };
 
 /// The values a grid search combines: every architecture with every
-/// learning rate, batch size and L2 strength.
+/// learning rate, batch size, L2 strength and drop rate.
 struct search_grid {
     std::vector<double> learning_rates{1e-3};
     std::vector<std::size_t> batch_sizes{32};
     std::vector<double> l2_strengths{0.0};
+    std::vector<double> drop_rates{0.0};
 };
 
 /// The ranges a random search draws from: learning rate and L2 strength
 /// log-uniformly between their bounds (an L2 range of [0, 0] turns it off),
-/// batch size and architecture uniformly from the list.
+/// batch size, drop rate and architecture uniformly from their lists.
 struct search_ranges {
     double min_learning_rate = 1e-4;
     double max_learning_rate = 1e-2;
     std::vector<std::size_t> batch_sizes{32};
     double min_l2_strength = 0;
     double max_l2_strength = 0;
+    std::vector<double> drop_rates{0.0};
 };
 
 /// The budget of each trial and the rule that picks the winner.
@@ -148,6 +153,14 @@ using trial_observer = std::function<void(const trial_result&)>;
 
 namespace detail {
 
+inline void check_drop_rates(const std::vector<double>& rates, const char* search) {
+    for (double rate : rates)
+        if (!(rate >= 0 && rate < 1))
+            throw config_error(std::string(search) + ": drop rate " + std::to_string(rate) +
+                               " is outside [0, 1); a drop rate is the probability that a unit "
+                               "is zeroed");
+}
+
 template <class Net, class Loss, class Optimizer>
 trial_result run_trial(const basic_dataset<typename Net::value_type>& train,
                        const basic_dataset<typename Net::value_type>& validation,
@@ -173,6 +186,7 @@ trial_result run_trial(const basic_dataset<typename Net::value_type>& train,
     fit_options options{.epochs = budget.epochs, .batch_size = parameters.batch_size,
                         .seed = budget.seed};
     options.time_budget_seconds = budget.seconds;
+    options.drop_rate = parameters.drop_rate;
 
     const auto started = std::chrono::steady_clock::now();
     try {
@@ -255,21 +269,25 @@ search_result grid_search(architectures<Nets...> list,
                           const trial_observer& on_trial = {}) {
     detail::check_budget(budget, "grid_search");
     detail::check_search_data<Loss>(validation, "grid_search");
-    if (grid.learning_rates.empty() || grid.batch_sizes.empty() || grid.l2_strengths.empty())
+    if (grid.learning_rates.empty() || grid.batch_sizes.empty() || grid.l2_strengths.empty() ||
+        grid.drop_rates.empty())
         throw config_error("grid_search: every list in search_grid needs at least one value");
+    detail::check_drop_rates(grid.drop_rates, "grid_search");
     search_result result;
     result.error_name = Loss::metric_name == std::string_view("accuracy") ? "1 - accuracy"
                                                                           : std::string(Loss::name);
     for (std::size_t a = 0; a < list.size; ++a)
         for (double learning_rate : grid.learning_rates)
             for (std::size_t batch_size : grid.batch_sizes)
-                for (double l2 : grid.l2_strengths) {
-                    auto trial = detail::run_trial_of<Loss, Optimizer>(
-                        a, list, train, validation, {learning_rate, batch_size, l2}, budget);
-                    trial.index = result.trials.size() + 1;
-                    result.trials.push_back(trial);
-                    if (on_trial) on_trial(result.trials.back());
-                }
+                for (double l2 : grid.l2_strengths)
+                    for (double drop_rate : grid.drop_rates) {
+                        auto trial = detail::run_trial_of<Loss, Optimizer>(
+                            a, list, train, validation, {learning_rate, batch_size, l2, drop_rate},
+                            budget);
+                        trial.index = result.trials.size() + 1;
+                        result.trials.push_back(trial);
+                        if (on_trial) on_trial(result.trials.back());
+                    }
     detail::choose_winner(result, budget);
     return result;
 }
@@ -300,6 +318,9 @@ search_result random_search(architectures<Nets...> list,
                            std::to_string(ranges.max_l2_strength) + "]");
     if (ranges.batch_sizes.empty())
         throw config_error("random_search: search_ranges::batch_sizes needs at least one value");
+    if (ranges.drop_rates.empty())
+        throw config_error("random_search: search_ranges::drop_rates needs at least one value");
+    detail::check_drop_rates(ranges.drop_rates, "random_search");
 
     random_engine engine(draw_seed);
     const auto log_uniform = [&](double low, double high) {
@@ -318,6 +339,7 @@ search_result random_search(architectures<Nets...> list,
         p.learning_rate = log_uniform(ranges.min_learning_rate, ranges.max_learning_rate);
         p.batch_size = ranges.batch_sizes[pick(ranges.batch_sizes.size())];
         p.l2_strength = l2_off ? 0.0 : log_uniform(ranges.min_l2_strength, ranges.max_l2_strength);
+        p.drop_rate = ranges.drop_rates[pick(ranges.drop_rates.size())];
         auto trial = detail::run_trial_of<Loss, Optimizer>(a, list, train, validation, p, budget);
         trial.index = i + 1;
         result.trials.push_back(trial);
@@ -329,8 +351,8 @@ search_result random_search(architectures<Nets...> list,
 
 /// Returns the column headings of format_trial_row().
 inline std::string search_table_header() {
-    return "trial  architecture         learning rate  batch  l2 strength  epochs  seconds  "
-           "train error  validation error  to target (s)\n";
+    return "trial  architecture         learning rate  batch  l2 strength  dropout  epochs  "
+           "seconds  train error  validation error  to target (s)\n";
 }
 
 /// Formats one row of the search table for `trial`.
@@ -341,18 +363,19 @@ inline std::string format_trial_row(const trial_result& trial, bool winner = fal
         std::snprintf(target, sizeof target, "%.2f", trial.seconds_to_target);
     if (trial.diverged) {
         std::snprintf(text, sizeof text,
-                      "%c%4zu  %-20s %13.3g  %5zu  %11.3g  %6zu  %7.2f  diverged\n",
+                      "%c%4zu  %-20s %13.3g  %5zu  %11.3g  %7.2g  %6zu  %7.2f  diverged\n",
                       winner ? '*' : ' ', trial.index, trial.architecture_name.c_str(),
                       trial.parameters.learning_rate, trial.parameters.batch_size,
-                      trial.parameters.l2_strength, trial.epochs, trial.seconds);
+                      trial.parameters.l2_strength, trial.parameters.drop_rate, trial.epochs,
+                      trial.seconds);
         return text;
     }
     std::snprintf(text, sizeof text,
-                  "%c%4zu  %-20s %13.3g  %5zu  %11.3g  %6zu  %7.2f  %11.4f  %16.4f  %13s\n",
+                  "%c%4zu  %-20s %13.3g  %5zu  %11.3g  %7.2g  %6zu  %7.2f  %11.4f  %16.4f  %13s\n",
                   winner ? '*' : ' ', trial.index, trial.architecture_name.c_str(),
                   trial.parameters.learning_rate, trial.parameters.batch_size,
-                  trial.parameters.l2_strength, trial.epochs, trial.seconds, trial.train_error,
-                  trial.validation_error, target);
+                  trial.parameters.l2_strength, trial.parameters.drop_rate, trial.epochs,
+                  trial.seconds, trial.train_error, trial.validation_error, target);
     return text;
 }
 
