@@ -12,6 +12,9 @@
 
 #include "simd.hpp"
 
+// dense_single.hpp defines the single-sample kernels that dense_forward
+// calls for a batch of one; it includes this header first.
+
 namespace strata::kernels {
 
 namespace scalar {
@@ -165,9 +168,22 @@ namespace active = vector;
 namespace active = scalar;
 #endif
 
+#if STRATA_HAS_SIMD
+namespace vector {
+template <std::size_t In, std::size_t Out, class T>
+void dense_forward_single(const T* w, const T* b, const T* x, T* y) noexcept;
+}  // namespace vector
+#endif
+
 /// y = x W^T + b for `batch` rows of x.
 template <std::size_t In, std::size_t Out, class T>
 void dense_forward(const T* w, const T* b, const T* x, T* y, std::size_t batch) noexcept {
+#if STRATA_HAS_SIMD
+    if (batch == 1) {
+        vector::dense_forward_single<In, Out>(w, b, x, y);
+        return;
+    }
+#endif
     active::dense_forward<In, Out>(w, b, x, y, batch);
 }
 
@@ -187,3 +203,5 @@ void dense_parameter_gradient(const T* x, const T* dy, T* dw, T* db, std::size_t
 }
 
 }  // namespace strata::kernels
+
+#include "dense_single.hpp"
