@@ -72,6 +72,7 @@ namespace vector {
 template <std::size_t Step, std::size_t First, std::size_t Chains, std::size_t Registers, class V>
 inline void add_chain_pairs(V (&acc)[Chains][Registers]) noexcept {
     if constexpr (First + Step < Chains) {
+#pragma GCC unroll 16
         for (std::size_t r = 0; r < Registers; ++r) acc[First][r] += acc[First + Step][r];
         add_chain_pairs<Step, First + 2 * Step>(acc);
     }
@@ -111,27 +112,33 @@ void dense_forward_packed(const T* packed, const T* x, T* y,
     constexpr std::size_t full = In / chains * chains;
 
     simd<T> acc[chains][registers];
+#pragma GCC unroll 16
     for (std::size_t r = 0; r < registers; ++r) {
         acc[0][r] = simd<T>::load_aligned(packed + In * stride + r * width);
         for (std::size_t c = 1; c < chains; ++c) acc[c][r] = simd<T>(T(0));
     }
     for (std::size_t k = 0; k < full; k += chains)
+#pragma GCC unroll 16
         for (std::size_t c = 0; c < chains; ++c) {
             const simd<T> xk(x[k + c]);
+#pragma GCC unroll 16
             for (std::size_t r = 0; r < registers; ++r)
                 acc[c][r] = xsimd::fma(
                     xk, simd<T>::load_aligned(packed + (k + c) * stride + r * width), acc[c][r]);
         }
     for (std::size_t k = full; k < In; ++k) {
         const simd<T> xk(x[k]);
+#pragma GCC unroll 16
         for (std::size_t r = 0; r < registers; ++r)
             acc[0][r] = xsimd::fma(xk, simd<T>::load_aligned(packed + k * stride + r * width),
                                    acc[0][r]);
     }
     add_chains<1>(acc);
+#pragma GCC unroll 16
     for (std::size_t r = 0; r < registers; ++r) acc[0][r] = activation(acc[0][r]);
 
     constexpr std::size_t whole = Out / width;
+#pragma GCC unroll 16
     for (std::size_t r = 0; r < whole; ++r) acc[0][r].store_unaligned(y + r * width);
     if constexpr (whole < registers) {
         alignas(simd_alignment) T last[width];
@@ -154,9 +161,11 @@ void dense_forward_single(const T* w, const T* b, const T* x, T* y) noexcept {
     for (std::size_t o = 0; o < blocked; o += width) {
         const T* rows = w + o * In;
         simd<T> acc[width];
+#pragma GCC unroll 16
         for (std::size_t r = 0; r < width; ++r) acc[r] = simd<T>(T(0));
         for (std::size_t k = 0; k < full; k += width) {
             const auto xv = simd<T>::load_unaligned(x + k);
+#pragma GCC unroll 16
             for (std::size_t r = 0; r < width; ++r)
                 acc[r] = xsimd::fma(simd<T>::load_unaligned(rows + r * In + k), xv, acc[r]);
         }

@@ -62,6 +62,13 @@ inline simd<T> sigmoid(const simd<T>& x) noexcept {
 }
 #endif
 
+/// Hyperbolic tangent of one value (std::tanh); the scalar counterpart of
+/// the SIMD overload below.
+template <class T>
+inline T tanh(T x) noexcept {
+    return std::tanh(x);
+}
+
 #if STRATA_HAS_SIMD
 /// Hyperbolic tangent of each lane. For float, a rational function
 /// x P(x^2) / Q(x^2) of degrees 5 and 3 in x^2, fitted by weighted least
