@@ -32,7 +32,7 @@ void load(dlib::tensor& params, const dense_parameters& source) {
 
 template <class Net>
 inference_entry make_entry(std::shared_ptr<Net> net, const std::vector<float>& inputs,
-                           std::size_t in, std::size_t batch) {
+                           std::size_t in, std::size_t batch, bool chained) {
     auto samples = std::make_shared<std::vector<column>>(batch, column(static_cast<long>(in)));
     for (std::size_t s = 0; s < batch; ++s)
         std::copy_n(inputs.begin() + static_cast<std::ptrdiff_t>(s * in), in, (*samples)[s].begin());
@@ -40,11 +40,11 @@ inference_entry make_entry(std::shared_ptr<Net> net, const std::vector<float>& i
     inference_entry entry;
     entry.output.assign(y.host(), y.host() + y.size());
     const std::vector<float> base((*samples)[0].begin(), (*samples)[0].end());
-    entry.timed = {"dlib", [net, samples, batch, base](std::size_t calls) {
+    entry.timed = {"dlib", [net, samples, base, chained](std::size_t calls) {
                        for (std::size_t i = 0; i < calls; ++i) {
                            const float y0 = (*net)(samples->begin(), samples->end()).host()[0];
-                           if (batch == 1) chain_input(base, &(*samples)[0](0), y0);
                            keep(y0);
+                           if (chained) chain_input(base, &(*samples)[0](0), y0);
                        }
                    }};
     return entry;
@@ -53,7 +53,8 @@ inference_entry make_entry(std::shared_ptr<Net> net, const std::vector<float>& i
 }  // namespace
 
 inference_entry dlib_inference(const model_parameters& parameters,
-                               const std::vector<float>& inputs, std::size_t batch) {
+                               const std::vector<float>& inputs, std::size_t batch,
+                               bool chained) {
     const std::size_t in = parameters.layers.front().inputs;
     column probe(static_cast<long>(in));
     probe = 0;
@@ -63,13 +64,13 @@ inference_entry dlib_inference(const model_parameters& parameters,
         load(dlib::layer<4>(*net).layer_details().get_layer_params(), parameters.layers[0]);
         load(dlib::layer<2>(*net).layer_details().get_layer_params(), parameters.layers[1]);
         load(dlib::layer<0>(*net).layer_details().get_layer_params(), parameters.layers[2]);
-        return make_entry(net, inputs, in, batch);
+        return make_entry(net, inputs, in, batch, chained);
     }
     auto net = std::make_shared<large_network>();
     (*net)(probe);
     load(dlib::layer<2>(*net).layer_details().get_layer_params(), parameters.layers[0]);
     load(dlib::layer<0>(*net).layer_details().get_layer_params(), parameters.layers[1]);
-    return make_entry(net, inputs, in, batch);
+    return make_entry(net, inputs, in, batch, chained);
 }
 
 training_result dlib_training(const image_set& train, const image_set& test, std::size_t batch,

@@ -140,11 +140,18 @@ void run_inference(const settings& options, double peak) {
         std::string name;
         bench::model kind;
         std::size_t batch;
+        bool chained;
+        const char* what;
     };
+    const char* latency = "1 sample per call, each input computed from the previous output";
+    const char* back_to_back = "1 sample per call, independent calls back to back";
     const inference_case cases[] = {
-        {"infer/16-32-32-1_tanh/single", bench::model::small, 1},
-        {"infer/784-128-10_relu/single", bench::model::large, 1},
-        {"infer/784-128-10_relu/batch256", bench::model::large, 256},
+        {"infer/16-32-32-1_tanh/latency", bench::model::small, 1, true, latency},
+        {"infer/16-32-32-1_tanh/back_to_back", bench::model::small, 1, false, back_to_back},
+        {"infer/784-128-10_relu/latency", bench::model::large, 1, true, latency},
+        {"infer/784-128-10_relu/back_to_back", bench::model::large, 1, false, back_to_back},
+        {"infer/784-128-10_relu/batch256", bench::model::large, 256, false,
+         "256 samples per call"},
     };
     const bench::inference_factory factories[] = {
         bench::strata_inference, bench::eigen_inference, bench::scalar_inference,
@@ -159,7 +166,8 @@ void run_inference(const settings& options, double peak) {
         for (auto& value : inputs) value = static_cast<float>(engine.uniform());
 
         std::vector<bench::inference_entry> entries;
-        for (auto factory : factories) entries.push_back(factory(parameters, inputs, c.batch));
+        for (auto factory : factories)
+            entries.push_back(factory(parameters, inputs, c.batch, c.chained));
 
         // Every peer must compute strata's function before its time means anything.
         for (std::size_t i = 1; i < entries.size(); ++i) {
@@ -180,8 +188,8 @@ void run_inference(const settings& options, double peak) {
         const auto timings = bench::measure(contenders, options.rounds, options.round_seconds);
 
         const double flops = forward_flops(parameters) * static_cast<double>(c.batch);
-        std::printf("\n%s: %zu sample%s per call, float32, one thread; median of %zu rounds\n",
-                    c.name.c_str(), c.batch, c.batch == 1 ? "" : "s", options.rounds);
+        std::printf("\n%s: %s; float32, one thread; median of %zu rounds\n", c.name.c_str(),
+                    c.what, options.rounds);
         std::printf("  %-12s %12s %12s %10s %9s\n", "contender", "ns/call", "ns/sample",
                     "GFLOP/s", "of peak");
         std::vector<double> medians, speedups;

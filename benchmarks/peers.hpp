@@ -39,17 +39,24 @@ struct inference_entry {
 };
 
 /// Builds `peer`'s inference over `batch` samples of `inputs` (batch x In).
-/// With batch 1, each call's input depends on the previous call's output,
-/// so calls cannot overlap and the figure is a latency.
+/// With `chained`, each call's input depends on the previous call's output
+/// (see chain_input), so calls cannot overlap and the time per call is a
+/// latency; without, calls run back to back and the out-of-order core may
+/// overlap the end of one with the start of the next.
 using inference_factory = inference_entry (*)(const model_parameters& parameters,
                                              const std::vector<float>& inputs,
-                                             std::size_t batch);
+                                             std::size_t batch, bool chained);
 
-inference_entry strata_inference(const model_parameters&, const std::vector<float>&, std::size_t);
-inference_entry scalar_inference(const model_parameters&, const std::vector<float>&, std::size_t);
-inference_entry eigen_inference(const model_parameters&, const std::vector<float>&, std::size_t);
-inference_entry torch_inference(const model_parameters&, const std::vector<float>&, std::size_t);
-inference_entry dlib_inference(const model_parameters&, const std::vector<float>&, std::size_t);
+inference_entry strata_inference(const model_parameters&, const std::vector<float>&, std::size_t,
+                                 bool);
+inference_entry scalar_inference(const model_parameters&, const std::vector<float>&, std::size_t,
+                                 bool);
+inference_entry eigen_inference(const model_parameters&, const std::vector<float>&, std::size_t,
+                                bool);
+inference_entry torch_inference(const model_parameters&, const std::vector<float>&, std::size_t,
+                                bool);
+inference_entry dlib_inference(const model_parameters&, const std::vector<float>&, std::size_t,
+                               bool);
 
 /// Fashion-MNIST as flat arrays: pixels in [0, 1], labels 0..9.
 struct image_set {

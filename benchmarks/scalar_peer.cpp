@@ -37,7 +37,8 @@ struct scalar_network {
 }  // namespace
 
 inference_entry scalar_inference(const model_parameters& parameters,
-                                 const std::vector<float>& inputs, std::size_t batch) {
+                                 const std::vector<float>& inputs, std::size_t batch,
+                                 bool chained) {
     auto net = std::make_shared<scalar_network>();
     net->parameters = parameters;
     net->a.resize(1024);
@@ -51,12 +52,12 @@ inference_entry scalar_inference(const model_parameters& parameters,
     inference_entry entry;
     entry.output = *y;
     const std::vector<float> base(x->begin(), x->begin() + in);
-    entry.timed = {"scalar loop", [net, x, y, batch, in, out, base](std::size_t calls) {
+    entry.timed = {"scalar loop", [net, x, y, batch, in, out, base, chained](std::size_t calls) {
                        for (std::size_t i = 0; i < calls; ++i) {
                            for (std::size_t s = 0; s < batch; ++s)
                                net->forward(x->data() + s * in, y->data() + s * out);
-                           if (batch == 1) chain_input(base, x->data(), (*y)[0]);
                            keep((*y)[0]);
+                           if (chained) chain_input(base, x->data(), (*y)[0]);
                        }
                    }};
     return entry;

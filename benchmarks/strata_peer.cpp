@@ -53,7 +53,7 @@ model_parameters save(model kind, const Net& net, std::index_sequence<Dense...>)
 
 template <class Net, class DenseIndexes>
 inference_entry make_entry(const model_parameters& parameters, const std::vector<float>& inputs,
-                           std::size_t batch) {
+                           std::size_t batch, bool chained) {
     auto net = std::make_shared<Net>();
     load(*net, parameters, DenseIndexes{});
     constexpr std::size_t in = Net::input_size;
@@ -65,12 +65,12 @@ inference_entry make_entry(const model_parameters& parameters, const std::vector
         const auto y = net->predict(*x);
         entry.output.assign(y.begin(), y.end());
         const std::vector<float> base(x->begin(), x->end());
-        entry.timed = {"strata", [net, x, base](std::size_t calls) {
+        entry.timed = {"strata", [net, x, base, chained](std::size_t calls) {
                            for (std::size_t i = 0; i < calls; ++i) {
                                const auto y = net->predict(*x);
-                               chain_input(base, x->data(), y[0]);
+                               keep(y);
+                               if (chained) chain_input(base, x->data(), y[0]);
                            }
-                           keep(*x);
                        }};
     } else {
         auto work = std::make_shared<strata::workspace<Net>>(batch);
@@ -106,10 +106,13 @@ model_parameters reference_parameters(model kind, unsigned seed) {
 }
 
 inference_entry strata_inference(const model_parameters& parameters,
-                                 const std::vector<float>& inputs, std::size_t batch) {
+                                 const std::vector<float>& inputs, std::size_t batch,
+                                 bool chained) {
     if (parameters.kind == model::small)
-        return make_entry<small_network, std::index_sequence<0, 2, 4>>(parameters, inputs, batch);
-    return make_entry<large_network, std::index_sequence<0, 2>>(parameters, inputs, batch);
+        return make_entry<small_network, std::index_sequence<0, 2, 4>>(parameters, inputs, batch,
+                                                                      chained);
+    return make_entry<large_network, std::index_sequence<0, 2>>(parameters, inputs, batch,
+                                                                chained);
 }
 
 }  // namespace bench

@@ -42,7 +42,7 @@ void require_predict_matches_forward(const Net& net, std::uint64_t seed) {
     for (std::size_t o = 0; o < Net::output_size; ++o) {
         CAPTURE(o);
         // The kernels sum in different orders, so allow float rounding.
-        REQUIRE_THAT(y[o], WithinAbs(expected[o], 1e-5) || WithinRel(expected[o], 1e-5f));
+        REQUIRE_THAT(y[o], WithinAbs(expected[o], 1e-5) || WithinRel(expected[o], typename Net::value_type(1e-5)));
     }
 }
 
