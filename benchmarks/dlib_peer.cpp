@@ -1,7 +1,6 @@
 // dlib's entries: networks from dlib/dnn.h, trained by dnn_trainer.
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <random>
 
@@ -100,7 +99,7 @@ training_result dlib_training(const image_set& train, const image_set& test, std
     std::mt19937 engine(seed);
     training_result result;
     for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
-        const auto start = std::chrono::steady_clock::now();
+        const double start = process_seconds();
         // dlib's examples shuffle the sample vectors themselves; swapping
         // two matrices swaps pointers.
         for (std::size_t i = samples.size(); i > 1; --i) {
@@ -115,8 +114,7 @@ training_result dlib_training(const image_set& train, const image_set& test, std
                                    labels.begin() + static_cast<std::ptrdiff_t>(first));
         }
         trainer.get_net();  // waits for the trainer's thread to finish the epoch
-        result.epoch_seconds.push_back(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        result.epoch_seconds.push_back(process_seconds() - start);
     }
 
     const std::vector<column> test_samples = to_columns(test);

@@ -40,6 +40,15 @@ inline double thread_seconds() noexcept {
     return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
 }
 
+/// CPU time of the whole process (all its threads), in seconds. Training
+/// is timed with it: dlib trains on a thread of its own, and time slices
+/// that other processes get on a busy machine are left out.
+inline double process_seconds() noexcept {
+    timespec now{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+}
+
 /// Median of `values` (taken by copy, since it reorders them).
 inline double median(std::vector<double> values) {
     if (values.empty()) return 0;

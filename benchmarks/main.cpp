@@ -238,7 +238,7 @@ void run_training(const settings& options, double peak) {
         runs.push_back({"dlib", bench::dlib_training(train, test, batch, options.epochs, 1)});
 
         std::printf("\n%s: Fashion-MNIST, %zu training images, %zu epochs, one thread; "
-                    "median over epochs\n",
+                    "samples per second of process CPU time, median over epochs\n",
                     name.c_str(), train.size(), options.epochs);
         std::printf("  %-12s %12s %10s %9s %14s\n", "contender", "samples/s", "GFLOP/s",
                     "of peak", "test accuracy");

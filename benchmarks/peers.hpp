@@ -67,7 +67,7 @@ struct image_set {
 
 /// What one training run measured.
 struct training_result {
-    std::vector<double> epoch_seconds;  ///< training time of each epoch, evaluation excluded
+    std::vector<double> epoch_seconds;  ///< process CPU time of each epoch, evaluation excluded
     double test_accuracy = 0;
 };
 

@@ -1,7 +1,6 @@
 // libtorch's entries: torch::nn modules as its C++ documentation builds
 // them, on one intra-op thread.
 
-#include <chrono>
 #include <memory>
 
 #include <torch/torch.h>
@@ -88,7 +87,7 @@ training_result torch_training(const image_set& train, const image_set& test, st
     training_result result;
     const auto step = static_cast<std::int64_t>(batch);
     for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
-        const auto start = std::chrono::steady_clock::now();
+        const double start = process_seconds();
         const auto order = torch::randperm(n, torch::kLong);
         for (std::int64_t first = 0; first < n; first += step) {
             const auto indexes = order.slice(0, first, std::min(first + step, n));
@@ -99,8 +98,7 @@ training_result torch_training(const image_set& train, const image_set& test, st
             loss.backward();
             optimizer.step();
         }
-        result.epoch_seconds.push_back(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        result.epoch_seconds.push_back(process_seconds() - start);
     }
 
     c10::InferenceMode guard;

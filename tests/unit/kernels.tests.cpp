@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <strata/kernels/dense.hpp>
 #include <strata/kernels/elementwise.hpp>
+#include <strata/optimizers/adam.hpp>
 #include <strata/random.hpp>
 
 #include "../support/gradient_check.hpp"
@@ -14,6 +15,7 @@
 #if STRATA_HAS_SIMD
 
 using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
 
 namespace {
 
@@ -182,6 +184,32 @@ TEST_CASE("vector tanh stays within a few ulp of tanh", "[kernels][tanh]") {
     REQUIRE(std::isnan(special[0]));
     REQUIRE(special[1] == 1.0f);
     REQUIRE(special[2] == -1.0f);
+}
+
+TEST_CASE("adam's vector loop matches the formula in double", "[kernels][adam]") {
+    constexpr std::size_t size = 67;  // whole registers and a scalar tail
+    const strata::optimizers::adam adam{};
+    strata::optimizers::adam::state<float, size> state{};
+    // Parameters start at 0, so float keeps the updates to full relative
+    // precision, and a reciprocal without its Newton step (2^-14) fails.
+    std::vector<float> parameters(size, 0.0f);
+    std::vector<double> p(size), m(size), v(size);
+    for (int t = 1; t <= 5; ++t) {
+        // Gradients over several orders of magnitude, and some zeros.
+        auto gradient = values<float>(size, 20 + static_cast<std::uint64_t>(t));
+        for (std::size_t i = 0; i < size; ++i) gradient[i] *= i % 5 == 0 ? 0.0f : std::pow(10.0f, -float(i % 4));
+        adam.step(state, parameters.data(), gradient.data());
+        for (std::size_t i = 0; i < size; ++i) {
+            m[i] = 0.9 * m[i] + 0.1 * gradient[i];
+            v[i] = 0.999 * v[i] + 0.001 * double(gradient[i]) * gradient[i];
+            const double denominator = std::sqrt(v[i]) / std::sqrt(1 - std::pow(0.999, t)) + 1e-8;
+            p[i] -= 1e-3 / (1 - std::pow(0.9, t)) * m[i] / denominator;
+        }
+    }
+    for (std::size_t i = 0; i < size; ++i) {
+        CAPTURE(i);
+        REQUIRE_THAT(parameters[i], WithinRel(p[i], 2e-6) || WithinAbs(p[i], 1e-12));
+    }
 }
 
 #else

@@ -78,9 +78,9 @@ inline void add_chain_pairs(V (&acc)[Chains][Registers]) noexcept {
     }
 }
 
-// Sums all partial sums into acc[0] as a tree of adds; written as template
-// recursion because compilers leave the equivalent loop rolled, which
-// spills the accumulators to memory.
+// Sums all partial sums into acc[0] as a tree of adds. It is template
+// recursion because g++ 12 leaves the equivalent loop rolled and spills the
+// accumulators to memory.
 template <std::size_t Step, std::size_t Chains, std::size_t Registers, class V>
 inline void add_chains(V (&acc)[Chains][Registers]) noexcept {
     if constexpr (Step < Chains) {
@@ -106,8 +106,9 @@ void dense_forward_packed(const T* packed, const T* x, T* y,
     constexpr std::size_t width = simd_width<T>;
     constexpr std::size_t stride = packed_stride<Out, T>;
     constexpr std::size_t registers = stride / width;
-    // Split the sum over k into `chains` interleaved partial sums, so that
-    // about eight independent FMAs are in flight (latency 4 x 2 ports).
+    // Split the sum over k into `chains` interleaved partial sums, so that up
+    // to 16 accumulators are in flight: at least 8 are needed to cover an
+    // FMA latency of 4 cycles on 2 ports, and more shorten the chains.
     constexpr std::size_t chains = std::clamp<std::size_t>(16 / registers, 1, std::min<std::size_t>(In, 8));
     constexpr std::size_t full = In / chains * chains;
 

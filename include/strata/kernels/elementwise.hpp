@@ -72,9 +72,9 @@ inline T tanh(T x) noexcept {
 #if STRATA_HAS_SIMD
 /// Hyperbolic tangent of each lane. For float, a rational function
 /// x P(x^2) / Q(x^2) of degrees 5 and 3 in x^2, fitted by weighted least
-/// squares on [0, 9] to the relative error: against tanh in double on a
-/// grid of [-12, 12] its relative error stays under 4.2e-7 (a few units in
-/// the last place; 3.6e-7 with AVX-512, 4.2e-7 with SSE, 3.6e-7 on NEON). Inputs beyond +-9, where tanh rounds to +-1 in
+/// squares to the relative error on [0, 9]. Against tanh in double on a
+/// grid of [-12, 12], its relative error stays under 4.2e-7, a few units in
+/// the last place (3.6e-7 with AVX-512 and on NEON, 4.2e-7 with SSE). Inputs beyond +-9, where tanh rounds to +-1 in
 /// float, are clamped. It has no branches, so every input costs the same;
 /// xsimd's tanh takes a branch on |x| < 0.625 and computes both paths when
 /// the lanes of a register fall on both sides. NaN stays NaN. For double,

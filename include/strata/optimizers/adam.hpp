@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 #include <string_view>
+#include <type_traits>
 
 #include "../detail/aligned.hpp"
 #include "../kernels/elementwise.hpp"
@@ -58,7 +59,18 @@ struct adam {
             mv.store_unaligned(m + i);
             vv.store_unaligned(v + i);
             const V denominator = xsimd::sqrt(vv) * V(inverse_root_correction2) + V(eps);
-            const V p = V::load_unaligned(parameters + i) - V(step_size) * mv / denominator;
+            V p;
+            if constexpr (std::is_same_v<T, float> && XSIMD_WITH_SSE2) {
+                // On x86, 1 / denominator from the reciprocal estimate and
+                // one Newton step (error about 2^-24) instead of a division,
+                // which took a third of the step's time. Double divides: the
+                // estimate has 14 bits at most, too few for one step.
+                const V estimate = xsimd::reciprocal(denominator);
+                const V inverse = estimate * xsimd::fnma(denominator, estimate, V(T(2)));
+                p = V::load_unaligned(parameters + i) - V(step_size) * mv * inverse;
+            } else {
+                p = V::load_unaligned(parameters + i) - V(step_size) * mv / denominator;
+            }
             p.store_unaligned(parameters + i);
         }
 #else
