@@ -19,7 +19,7 @@ using small_network =
 using large_network = dlib::fc<10, dlib::relu<dlib::fc<128, dlib::input<column>>>>;
 
 // dlib's fc keeps its parameters as an (In + 1) x Out row-major tensor: row k
-// holds the weights of input k for every output, and the last row the bias.
+// contains the weights of input k for every output, and the last row the bias.
 void load(dlib::tensor& params, const dense_parameters& source) {
     float* p = params.host();
     const std::size_t in = source.inputs, out = source.outputs;

@@ -4,8 +4,8 @@
 // turn, so a slow spell on the shared machine hits all of them alike. A
 // figure is the median over the rounds. Inference is timed in CPU time of
 // the calling thread, which leaves out the time slices that other processes
-// get on a busy machine; every contender here computes on the calling
-// thread (libtorch and OpenBLAS are set to one thread).
+// get on a busy machine. That is fair because every contender computes on
+// the calling thread (libtorch and OpenBLAS are set to one thread).
 
 #include <algorithm>
 #include <cstddef>
@@ -25,7 +25,7 @@ inline void keep(const T& value) noexcept {
 
 /// Writes the next single-sample input: `base` plus a zero computed from
 /// the previous output `y0`. The next call then cannot start before this
-/// one has finished, as when a new input arrives after each answer, so the
+/// one has finished, as when each new input depends on the last output, so the
 /// time per call is a latency. Rewriting the whole input (not just one
 /// value) keeps every peer's input loads served from full stores.
 inline void chain_input(const std::vector<float>& base, float* x, float y0) noexcept {

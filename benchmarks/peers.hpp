@@ -65,7 +65,7 @@ struct image_set {
     std::size_t size() const { return labels.size(); }
 };
 
-/// What one training run measured.
+/// Measurements of one training run.
 struct training_result {
     std::vector<double> epoch_seconds;  ///< process CPU time of each epoch, evaluation excluded
     double test_accuracy = 0;

@@ -55,7 +55,7 @@ void compare_dense(std::size_t batch) {
 }  // namespace
 
 TEMPLATE_TEST_CASE("dense kernels match plain loops", "[kernels][dense]", float, double) {
-    for (std::size_t batch : {1, 3, 4, 7, 9, 16, 21}) {
+    for (std::size_t batch : {1, 3, 4, 7, 9, 13, 16, 21}) {
         CAPTURE(batch);
         compare_dense<TestType, 1, 1>(batch);
         compare_dense<TestType, 37, 13>(batch);
