@@ -63,6 +63,12 @@ TEMPLATE_TEST_CASE("dense kernels match plain loops", "[kernels][dense]", float,
         compare_dense<TestType, 16, 32>(batch);
         compare_dense<TestType, 130, 9>(batch);
     }
+    // From panel_batch samples on, the forward pass runs on panels of W^T:
+    // whole 8-sample blocks and a remainder, more than one panel of inputs,
+    // and outputs beyond the last whole panel.
+    static_assert(strata::kernels::vector::panel_batch <= 130);
+    compare_dense<TestType, 600, 45>(130);
+    compare_dense<TestType, 70, 32>(137);
 }
 
 namespace {

@@ -93,6 +93,9 @@ inline void dense_forward_rows(const T* w, const T* b, const T* x, T* y) noexcep
     }
 }
 
+/// Batch size from which dense_forward transposes W into panels.
+inline constexpr std::size_t panel_batch = 128;
+
 // y for MS = width / 2 samples and all outputs, two outputs at a time: the
 // MS x 2 dot products accumulate in width registers, which one transposing
 // add (reduce_add_rows) then sums. Each weight load feeds MS FMAs, so W,
@@ -136,8 +139,83 @@ inline void dense_forward_pairs(const T* w, const T* b, const T* x, T* y) noexce
     }
 }
 
+// y for all samples and 2 registers of outputs starting at o0, from a
+// packed panel of W^T: each x[s][k] is broadcast into FMAs on the output
+// registers, so no horizontal sums are needed. The panel (KC inputs x 2
+// registers of outputs) is transposed from W once per call, on the stack.
+template <std::size_t In, std::size_t Out, class T>
+inline void dense_forward_panel(const T* w, const T* b, const T* x, T* y, std::size_t batch,
+                                std::size_t o0) noexcept {
+    constexpr std::size_t width = simd_width<T>;
+    constexpr std::size_t NV = 2;
+    constexpr std::size_t NO = NV * width;
+    constexpr std::size_t KC = 32 * 1024 / (NO * sizeof(T));  // a 32 KiB panel
+    constexpr std::size_t MS = 8;
+    alignas(simd_alignment) T panel[KC * NO];
+    for (std::size_t k0 = 0; k0 < In; k0 += KC) {
+        const std::size_t kc = In - k0 < KC ? In - k0 : KC;
+        for (std::size_t n = 0; n < NO; ++n)
+            for (std::size_t k = 0; k < kc; ++k) panel[k * NO + n] = w[(o0 + n) * In + k0 + k];
+        std::size_t s = 0;
+        for (; s + MS <= batch; s += MS) {
+            simd<T> acc[MS][NV];
+#pragma GCC unroll 8
+            for (std::size_t m = 0; m < MS; ++m)
+#pragma GCC unroll 2
+                for (std::size_t v = 0; v < NV; ++v)
+                    acc[m][v] = k0 == 0 ? simd<T>::load_unaligned(b + o0 + v * width)
+                                        : simd<T>::load_unaligned(y + (s + m) * Out + o0 + v * width);
+            for (std::size_t k = 0; k < kc; ++k) {
+                const auto p0 = simd<T>::load_aligned(panel + k * NO);
+                const auto p1 = simd<T>::load_aligned(panel + k * NO + width);
+#pragma GCC unroll 8
+                for (std::size_t m = 0; m < MS; ++m) {
+                    const simd<T> xm(x[(s + m) * In + k0 + k]);
+                    acc[m][0] = xsimd::fma(xm, p0, acc[m][0]);
+                    acc[m][1] = xsimd::fma(xm, p1, acc[m][1]);
+                }
+            }
+#pragma GCC unroll 8
+            for (std::size_t m = 0; m < MS; ++m)
+#pragma GCC unroll 2
+                for (std::size_t v = 0; v < NV; ++v)
+                    acc[m][v].store_unaligned(y + (s + m) * Out + o0 + v * width);
+        }
+        for (; s < batch; ++s) {
+            simd<T> acc[NV];
+            for (std::size_t v = 0; v < NV; ++v)
+                acc[v] = k0 == 0 ? simd<T>::load_unaligned(b + o0 + v * width)
+                                 : simd<T>::load_unaligned(y + s * Out + o0 + v * width);
+            for (std::size_t k = 0; k < kc; ++k) {
+                const simd<T> xs(x[s * In + k0 + k]);
+                for (std::size_t v = 0; v < NV; ++v)
+                    acc[v] = xsimd::fma(xs, simd<T>::load_aligned(panel + k * NO + v * width), acc[v]);
+            }
+            for (std::size_t v = 0; v < NV; ++v)
+                acc[v].store_unaligned(y + s * Out + o0 + v * width);
+        }
+    }
+}
+
 template <std::size_t In, std::size_t Out, class T>
 void dense_forward(const T* w, const T* b, const T* x, T* y, std::size_t batch) noexcept {
+    constexpr std::size_t NO = 2 * simd_width<T>;
+    if (batch >= panel_batch && Out >= NO && simd_width<T> >= 8) {
+        // Transposing W once per call pays off over a large batch.
+        constexpr std::size_t blocked = Out / NO * NO;
+        for (std::size_t o = 0; o < blocked; o += NO)
+            dense_forward_panel<In, Out>(w, b, x, y, batch, o);
+        if constexpr (blocked < Out) {
+            // The remaining outputs, as plain dot products per sample.
+            for (std::size_t s = 0; s < batch; ++s)
+                for (std::size_t o = blocked; o < Out; ++o) {
+                    T tile[1][1];
+                    dot_tile<In, 1, 1>(w + o * In, x + s * In, tile);
+                    y[s * Out + o] = b[o] + tile[0][0];
+                }
+        }
+        return;
+    }
     constexpr std::size_t MS = simd_width<T> / 2;
     const std::size_t blocked = MS >= 2 ? batch / MS * MS : 0;
     if constexpr (MS >= 2)
