@@ -249,18 +249,15 @@ inline void scaled_rows_tile(std::size_t term_count, const T* coefficients, std:
         for (std::size_t j = 0; j < KV; ++j) acc[r][j].store_unaligned(out + r * In + j * width);
 }
 
-template <std::size_t In, std::size_t RS, class T>
-inline void scaled_rows_block(std::size_t term_count, const T* coefficients,
-                              std::size_t row_stride, std::size_t term_stride, const T* rows,
-                              T* out) noexcept {
+// The columns of `out` from k = First on that whole tiles do not cover:
+// single registers, then plain loops, for RS rows.
+template <std::size_t In, std::size_t RS, std::size_t First, class T>
+inline void scaled_rows_tail(std::size_t term_count, const T* coefficients,
+                             std::size_t row_stride, std::size_t term_stride, const T* rows,
+                             T* out) noexcept {
     constexpr std::size_t width = simd_width<T>;
-    constexpr std::size_t KV = 2;
     constexpr std::size_t full = In / width * width;
-    constexpr std::size_t blocked = In / (KV * width) * (KV * width);
-    for (std::size_t k = 0; k < blocked; k += KV * width)
-        scaled_rows_tile<In, RS, KV>(term_count, coefficients, row_stride, term_stride, rows + k,
-                                     out + k);
-    for (std::size_t k = blocked; k < full; k += width)
+    for (std::size_t k = First; k < full; k += width)
         scaled_rows_tile<In, RS, 1>(term_count, coefficients, row_stride, term_stride, rows + k,
                                     out + k);
     for (std::size_t k = full; k < In; ++k)
@@ -276,18 +273,36 @@ template <std::size_t In, class T>
 void sum_scaled_rows(std::size_t row_count, std::size_t term_count, const T* coefficients,
                      std::size_t row_stride, std::size_t term_stride, const T* rows,
                      T* out) noexcept {
-    // 8 rows x 2 registers: each load of `rows` feeds 8 FMAs, so that for
-    // dW the inputs stream from L2 at half the rate of a 4 x 4 tile.
-    std::size_t r = 0;
-    for (; r + 8 <= row_count; r += 8)
-        scaled_rows_block<In, 8>(term_count, coefficients + r * row_stride, row_stride,
-                                 term_stride, rows, out + r * In);
-    for (; r + 4 <= row_count; r += 4)
-        scaled_rows_block<In, 4>(term_count, coefficients + r * row_stride, row_stride,
-                                 term_stride, rows, out + r * In);
-    for (; r < row_count; ++r)
-        scaled_rows_block<In, 1>(term_count, coefficients + r * row_stride, row_stride,
-                                 term_stride, rows, out + r * In);
+    // Tiles of 8 rows x 2 registers: each load of `rows` feeds 8 FMAs. The
+    // loop over columns is outside the loop over rows, so one column slice
+    // of `rows` (term_count x 2 registers) stays in L1 for every row block.
+    constexpr std::size_t width = simd_width<T>;
+    constexpr std::size_t KV = 2;
+    constexpr std::size_t blocked = In / (KV * width) * (KV * width);
+    for (std::size_t k = 0; k < blocked; k += KV * width) {
+        std::size_t r = 0;
+        for (; r + 8 <= row_count; r += 8)
+            scaled_rows_tile<In, 8, KV>(term_count, coefficients + r * row_stride, row_stride,
+                                        term_stride, rows + k, out + r * In + k);
+        for (; r + 4 <= row_count; r += 4)
+            scaled_rows_tile<In, 4, KV>(term_count, coefficients + r * row_stride, row_stride,
+                                        term_stride, rows + k, out + r * In + k);
+        for (; r < row_count; ++r)
+            scaled_rows_tile<In, 1, KV>(term_count, coefficients + r * row_stride, row_stride,
+                                        term_stride, rows + k, out + r * In + k);
+    }
+    if constexpr (blocked < In) {
+        std::size_t r = 0;
+        for (; r + 8 <= row_count; r += 8)
+            scaled_rows_tail<In, 8, blocked>(term_count, coefficients + r * row_stride,
+                                             row_stride, term_stride, rows, out + r * In);
+        for (; r + 4 <= row_count; r += 4)
+            scaled_rows_tail<In, 4, blocked>(term_count, coefficients + r * row_stride,
+                                             row_stride, term_stride, rows, out + r * In);
+        for (; r < row_count; ++r)
+            scaled_rows_tail<In, 1, blocked>(term_count, coefficients + r * row_stride,
+                                             row_stride, term_stride, rows, out + r * In);
+    }
 }
 
 }  // namespace vector
