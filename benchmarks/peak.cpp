@@ -13,23 +13,35 @@ namespace bench {
 
 namespace {
 
-constexpr int chains = 12;
-
 template <class Vector, class Fma>
 double flops_per_second(Vector start, Vector factor, Fma fma, std::size_t lanes) {
+    // Twelve chains in named variables: an array of them would live in
+    // memory, and store-to-load forwarding would lengthen every chain.
+    constexpr std::size_t chains = 12;
     double best = 0;
     for (int round = 0; round < 7; ++round) {
-        Vector acc[chains];
-        for (auto& a : acc) a = start;
+        Vector a0 = start, a1 = start, a2 = start, a3 = start, a4 = start, a5 = start;
+        Vector a6 = start, a7 = start, a8 = start, a9 = start, a10 = start, a11 = start;
         const std::size_t iterations = 4'000'000;
         const double begin = thread_seconds();
-        for (std::size_t i = 0; i < iterations; ++i)
-            for (auto& a : acc) {
-                a = fma(a, factor, start);
-                asm volatile("" : "+v"(a));  // keeps the chains apart and unfolded
-            }
+        for (std::size_t i = 0; i < iterations; ++i) {
+            a0 = fma(a0, factor, start);
+            a1 = fma(a1, factor, start);
+            a2 = fma(a2, factor, start);
+            a3 = fma(a3, factor, start);
+            a4 = fma(a4, factor, start);
+            a5 = fma(a5, factor, start);
+            a6 = fma(a6, factor, start);
+            a7 = fma(a7, factor, start);
+            a8 = fma(a8, factor, start);
+            a9 = fma(a9, factor, start);
+            a10 = fma(a10, factor, start);
+            a11 = fma(a11, factor, start);
+            // Keeps the chains apart and the loop from being folded.
+            asm volatile("" : "+v"(a0), "+v"(a1), "+v"(a2), "+v"(a3), "+v"(a4), "+v"(a5));
+            asm volatile("" : "+v"(a6), "+v"(a7), "+v"(a8), "+v"(a9), "+v"(a10), "+v"(a11));
+        }
         const double seconds = thread_seconds() - begin;
-        for (auto& a : acc) asm volatile("" : : "v"(a));
         best = std::max(best, 2.0 * static_cast<double>(lanes * iterations * chains) / seconds);
     }
     return best;
