@@ -1,6 +1,11 @@
 #!/bin/bash
 # Installs the Debian 12 packages that strata's build, tests and examples use.
 # Runs apt-get directly as root, and through sudo otherwise.
+#
+#   tools/install-dependencies.sh [--benchmarks]
+#
+# --benchmarks also installs the peers that benchmarks/ compares against
+# (-DSTRATA_BUILD_BENCHMARKS=ON); they are large, so the tests do not need them.
 set -euo pipefail
 
 packages=(
@@ -17,6 +22,24 @@ packages=(
   # data-parallel training across processes (STRATA_MPI, on for the test build)
   libopenmpi-dev openmpi-bin
 )
+
+for argument in "$@"; do
+  case "$argument" in
+    --benchmarks)
+      packages+=(
+        # peers: Eigen, libtorch and PyTorch 1.13, dlib
+        libeigen3-dev libtorch-dev python3-torch python3-numpy libdlib-dev
+        # OpenBLAS for libtorch's and dlib's matrix products; without it
+        # Debian's alternatives select the much slower reference BLAS
+        libopenblas0-pthread
+      )
+      ;;
+    *)
+      echo "install-dependencies.sh: unknown option $argument; the only option is --benchmarks" >&2
+      exit 2
+      ;;
+  esac
+done
 
 if [[ $(id -u) -eq 0 ]]; then
   as_root=()

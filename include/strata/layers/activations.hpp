@@ -33,6 +33,14 @@ struct activation_shape {
 struct relu : detail::activation_shape {
     static constexpr std::string_view name = "relu";
 
+#if STRATA_HAS_SIMD
+    /// The forward function on one register, for kernels that fuse it.
+    template <class T>
+    static kernels::simd<T> apply(const kernels::simd<T>& v) noexcept {
+        return xsimd::max(v, kernels::simd<T>(T(0)));
+    }
+#endif
+
     template <std::size_t In, class T>
     static void forward(const T*, const T* x, T* y, T*, std::size_t batch,
                         const pass_context&) noexcept {
@@ -60,6 +68,15 @@ struct leaky_relu : detail::activation_shape {
 
     static constexpr std::string_view name = "leaky_relu";
     static constexpr double slope = static_cast<double>(Slope::num) / Slope::den;
+
+#if STRATA_HAS_SIMD
+    /// The forward function on one register, for kernels that fuse it.
+    template <class T>
+    static kernels::simd<T> apply(const kernels::simd<T>& v) noexcept {
+        using V = kernels::simd<T>;
+        return xsimd::select(v > V(T(0)), v, V(T(slope)) * v);
+    }
+#endif
 
     template <std::size_t In, class T>
     static void forward(const T*, const T* x, T* y, T*, std::size_t batch,
@@ -92,6 +109,14 @@ struct leaky_relu : detail::activation_shape {
 struct sigmoid : detail::activation_shape {
     static constexpr std::string_view name = "sigmoid";
 
+#if STRATA_HAS_SIMD
+    /// The forward function on one register, for kernels that fuse it.
+    template <class T>
+    static kernels::simd<T> apply(const kernels::simd<T>& v) noexcept {
+        return kernels::sigmoid(v);
+    }
+#endif
+
     template <std::size_t In, class T>
     static void forward(const T*, const T* x, T* y, T*, std::size_t batch,
                         const pass_context&) noexcept {
@@ -115,11 +140,19 @@ struct sigmoid : detail::activation_shape {
 struct tanh : detail::activation_shape {
     static constexpr std::string_view name = "tanh";
 
+#if STRATA_HAS_SIMD
+    /// The forward function on one register, for kernels that fuse it.
+    template <class T>
+    static kernels::simd<T> apply(const kernels::simd<T>& v) noexcept {
+        return kernels::tanh<T>(v);
+    }
+#endif
+
     template <std::size_t In, class T>
     static void forward(const T*, const T* x, T* y, T*, std::size_t batch,
                         const pass_context&) noexcept {
         kernels::transform(
-            batch * In, x, y, [](auto v) { return xsimd::tanh(v); },
+            batch * In, x, y, [](auto v) { return kernels::tanh<T>(v); },
             [](T v) { return std::tanh(v); });
     }
 
@@ -137,6 +170,14 @@ struct tanh : detail::activation_shape {
 /// y = x. Useful to mark a linear output explicitly.
 struct identity : detail::activation_shape {
     static constexpr std::string_view name = "identity";
+
+#if STRATA_HAS_SIMD
+    /// The forward function on one register, for kernels that fuse it.
+    template <class T>
+    static kernels::simd<T> apply(const kernels::simd<T>& v) noexcept {
+        return v;
+    }
+#endif
 
     template <std::size_t In, class T>
     static void forward(const T*, const T* x, T* y, T*, std::size_t batch,

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "../kernels/dense.hpp"
+#include "../kernels/dense_single.hpp"
 #include "context.hpp"
 
 namespace strata {
@@ -36,6 +37,26 @@ struct dense {
                         const pass_context&) noexcept {
         kernels::dense_forward<In, Out>(params, params + In * Out, x, y, batch);
     }
+
+    /// Length of the copy of W^T and b that single-sample inference uses
+    /// for small layers (kernels/dense_single.hpp); 0 if it uses W directly.
+    template <std::size_t In, class T>
+    static constexpr std::size_t packed_size = kernels::packed_dense_size<In, Out, T>;
+
+    /// Writes the packed copy (packed_size<In, T> values) from the parameters.
+    template <std::size_t In, class T>
+    static void pack(const T* params, T* packed) noexcept {
+        kernels::pack_dense<In, Out>(params, params + In * Out, packed);
+    }
+
+#if STRATA_HAS_SIMD
+    /// One sample's forward pass on the packed copy, with `activation` (a
+    /// function of one SIMD register) applied to the result.
+    template <std::size_t In, class T, class Activation>
+    static void forward_packed(const T* packed, const T* x, T* y, Activation activation) noexcept {
+        kernels::dense_forward_packed<In, Out>(packed, x, y, activation);
+    }
+#endif
 
     /// Writes dW and db into `dparams`; writes dx unless it is null (the first layer).
     template <std::size_t In, class T>

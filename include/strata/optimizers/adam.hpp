@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 #include <string_view>
+#include <type_traits>
 
 #include "../detail/aligned.hpp"
 #include "../kernels/lanes.hpp"
@@ -49,17 +50,41 @@ struct adam {
         const T eps = static_cast<T>(epsilon);
         T* m = s.m.data();
         T* v = s.v.data();
-        kernels::for_each_lane<T>(Size, [&](auto lanes, std::size_t i) {
-            using V = decltype(lanes);
-            const V g = kernels::load<V>(gradient + i);
-            const V mv = V(b1) * kernels::load<V>(m + i) + V(one_minus_b1) * g;
-            const V vv = V(b2) * kernels::load<V>(v + i) + V(one_minus_b2) * g * g;
-            kernels::store(m + i, mv);
-            kernels::store(v + i, vv);
-            const V denominator = kernels::sqrt(vv) * V(inverse_root_correction2) + V(eps);
-            const V p = kernels::load<V>(parameters + i) - V(step_size) * mv / denominator;
-            kernels::store(parameters + i, p);
-        });
+
+#if STRATA_HAS_SIMD
+        constexpr std::size_t full = Size / kernels::simd_width<T> * kernels::simd_width<T>;
+        using V = kernels::simd<T>;
+        for (std::size_t i = 0; i < full; i += kernels::simd_width<T>) {
+            const V g = V::load_unaligned(gradient + i);
+            const V mv = xsimd::fma(V(b1), V::load_unaligned(m + i), V(one_minus_b1) * g);
+            const V vv = xsimd::fma(V(b2), V::load_unaligned(v + i), V(one_minus_b2) * g * g);
+            mv.store_unaligned(m + i);
+            vv.store_unaligned(v + i);
+            const V denominator = xsimd::sqrt(vv) * V(inverse_root_correction2) + V(eps);
+            V p;
+            if constexpr (std::is_same_v<T, float> && XSIMD_WITH_SSE2) {
+                // On x86, 1 / denominator from the reciprocal estimate and
+                // one Newton step (error about 2^-24) instead of a division,
+                // which took a third of the step's time. Double divides: the
+                // estimate has 14 bits at most, too few for one step.
+                const V estimate = xsimd::reciprocal(denominator);
+                const V inverse = estimate * xsimd::fnma(denominator, estimate, V(T(2)));
+                p = V::load_unaligned(parameters + i) - V(step_size) * mv * inverse;
+            } else {
+                p = V::load_unaligned(parameters + i) - V(step_size) * mv / denominator;
+            }
+            p.store_unaligned(parameters + i);
+        }
+#else
+        constexpr std::size_t full = 0;
+#endif
+        for (std::size_t i = full; i < Size; ++i) {
+            const T g = gradient[i];
+            m[i] = b1 * m[i] + one_minus_b1 * g;
+            v[i] = b2 * v[i] + one_minus_b2 * g * g;
+            const T denominator = std::sqrt(v[i]) * inverse_root_correction2 + eps;
+            parameters[i] -= step_size * m[i] / denominator;
+        }
     }
 };
 
