@@ -102,6 +102,15 @@ constexpr bool network_value_type_must_be_float_or_double() {
 }
 
 /// predict() takes an array exactly as long as the network's input.
+template <std::size_t ParameterStorageSize, std::size_t ArrayLength>
+constexpr bool frozen_weight_array_length_must_equal_parameter_storage_size() {
+    static_assert(ParameterStorageSize == ArrayLength,
+                  "strata::frozen_network: the weight array's length differs from the network "
+                  "type's parameter_storage_size; export the header again from a network of "
+                  "this type");
+    return true;
+}
+
 template <std::size_t NetworkInputWidth, std::size_t ArrayLength>
 constexpr bool input_array_length_must_equal_network_input_width() {
     static_assert(NetworkInputWidth == ArrayLength,

@@ -14,6 +14,9 @@
 #include <type_traits>
 #include <utility>
 
+// First, so a failed check is reported right below the include line.
+#include "../diagnostics.hpp"
+
 #include "../detail/aligned.hpp"
 #include "../layers/activations.hpp"
 #include "../layers/context.hpp"
@@ -122,12 +125,15 @@ public:
     using input_array = std::array<T, input_size>;
     using output_array = std::array<T, output_size>;
 
-    // TODO(named check): a weight array of the wrong length fails only as "no
-    // matching function"; a diagnostics.hpp check would print both lengths.
     /// Refers to `parameters`, which must outlive the frozen network; an
-    /// exported header's constexpr array lives for the whole program.
-    constexpr explicit frozen_network(const parameter_array& parameters) noexcept
-        : parameters_(parameters.data()) {}
+    /// exported header's constexpr array lives for the whole program. An
+    /// array of another length than parameter_storage_size does not compile.
+    template <std::size_t N>
+    constexpr explicit frozen_network(const std::array<T, N>& parameters) noexcept
+        : parameters_(parameters.data()) {
+        static_assert(diagnostics::frozen_weight_array_length_must_equal_parameter_storage_size<
+                      parameter_storage_size, N>());
+    }
 
     /// Runs one sample; usable in constant expressions.
     constexpr output_array predict(const input_array& x) const noexcept {
