@@ -14,33 +14,16 @@
 
 #include <strata/io/idx.hpp>
 
+#include "../support/temp_directory.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 using bytes = std::vector<std::uint8_t>;
 
-// A fresh directory under the system temp directory, removed with its files.
-class temp_directory {
-public:
-    temp_directory() {
-        static std::atomic<unsigned> counter{0};
-        const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-        path_ = fs::temp_directory_path() /
-                ("strata_io_idx_" + std::to_string(std::random_device{}()) + "_" +
-                 std::to_string(stamp) + "_" + std::to_string(counter++));
-        fs::create_directories(path_);
-    }
-    ~temp_directory() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    temp_directory(const temp_directory&) = delete;
-    temp_directory& operator=(const temp_directory&) = delete;
-
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
+// Each test's scratch folder; the prefix shows which file left it behind.
+struct temp_directory : strata_test::temp_directory {
+    temp_directory() : strata_test::temp_directory("strata_io_idx_") {}
 };
 
 std::string write_file(const std::string& path, const bytes& content) {
