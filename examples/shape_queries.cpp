@@ -26,7 +26,7 @@ static_assert(classifier::layers[1].parameter_count == 0);
 static_assert(classifier::layers[2].input_size == 128);
 static_assert(classifier::shape::widths[1] == 128);  // widths[i]: input width of layer i
 
-// Parameter counts: a dense layer holds In x Out weights and Out biases.
+// Parameter counts: a dense layer has In x Out weights and Out biases.
 static_assert(classifier::layers[0].parameter_count == 784 * 128 + 128);
 static_assert(classifier::layers[0].weight_count == 784 * 128);
 static_assert(classifier::parameter_count == 784 * 128 + 128 + 128 * 10 + 10);

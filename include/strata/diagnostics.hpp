@@ -3,8 +3,8 @@
 // function template named after the rule it enforces and parameterized on the
 // sizes involved, so the compiler's first line of output, "In instantiation
 // of 'strata::diagnostics::RULE() [with POSITION = ...; WIDTH = ...]'", names
-// both the mistake and the numbers; the static_assert message below it says
-// how to fix it. This header includes nothing from strata and is included
+// both the mistake and the numbers; the static_assert message below it gives
+// the fix. This header includes nothing from strata and is included
 // first by strata.hpp, which keeps the include trace above that line short.
 //
 // Callers pass the results of concepts and traits as bool template arguments

@@ -65,9 +65,8 @@ class workspace;
 
 /// A feed-forward network of `Layers...` on inputs of `Input` (an input<N>),
 /// with elements of type `T`. Every width, parameter count and buffer size is
-/// a compile-time constant; the parameters themselves live in one 64-byte
-/// aligned heap block, so networks of any size are safe to create on the
-/// stack. `network<...>` is the float version.
+/// a compile-time constant. The parameters live in one 64-byte aligned heap
+/// block, so networks of any size are safe to create on the stack. `network<...>` is the float version.
 template <class T, class Input, class... Layers>
 class basic_network {
     static_assert(diagnostics::network_value_type_must_be_float_or_double<
@@ -110,7 +109,7 @@ public:
     /// (kept at zero). Layer I's parameters start at layers[I].parameter_offset.
     ///
     /// Every non-const accessor marks predict()'s packed copy of small
-    /// layers out of date, so the next predict() sees what was written.
+    /// layers out of date, so the next predict() uses what was written.
     /// NOTE: a span kept across a predict() call and written after it is
     /// not seen; call the accessor again after predicting, then write.
     std::span<T> parameters() noexcept {
@@ -205,7 +204,7 @@ public:
         return out << summary();
     }
 
-    /// One line per layer with its widths and parameter count, then totals.
+    /// Returns one line per layer with its widths and parameter count, then totals.
     static std::string summary() {
         std::string text = "network: input ";
         text.append(std::to_string(input_size)).append("\n");
@@ -450,7 +449,7 @@ public:
     /// The network's outputs after forward().
     T* output() noexcept { return layer_output<layer_count - 1>(); }
 
-    /// Where the loss writes dL/d(output) before backward().
+    /// Buffer for dL/d(output), which the loss fills before backward().
     T* output_gradient() noexcept { return delta(layer_count); }
 
     /// Gradient buffer for the input of layer `boundary` (output of layer

@@ -47,7 +47,7 @@ concept optimizer_policy =
     };
 
 /// A regularizer: adds its penalty's gradient over the given parameter
-/// segments, and says whether biases are among them.
+/// segments, and reports whether biases are among them.
 template <class Regularizer>
 concept regularizer_policy =
     std::default_initializable<Regularizer> &&

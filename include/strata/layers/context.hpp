@@ -6,7 +6,7 @@
 
 namespace strata {
 
-/// What a forward pass is for. Layers that act only in training (dropout)
+/// Purpose of a forward pass. Layers that act only in training (dropout)
 /// read `training` and draw from `random`, which is null at inference.
 struct pass_context {
     bool training = false;

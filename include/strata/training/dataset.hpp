@@ -67,7 +67,7 @@ public:
     std::size_t feature_count() const noexcept { return feature_count_; }
     std::size_t target_count() const noexcept { return target_count_; }
 
-    /// Where the samples came from (a file path, or "in-memory data"), for messages.
+    /// Origin of the samples (a file path, or "in-memory data"), for messages.
     const std::string& source() const noexcept { return source_; }
 
     std::span<T> features(std::size_t i) noexcept {

@@ -8,8 +8,8 @@
 namespace strata {
 
 /// Measurements of one epoch. Training loss and metric are averaged over the
-/// epoch's samples as the weights changed (as PyTorch and Keras report
-/// them); validation figures use the weights at the end of the epoch. The
+/// epoch's samples as the weights changed, as PyTorch and Keras report
+/// them. Validation figures use the weights at the end of the epoch. The
 /// loss is the data loss, without any regularization penalty.
 struct epoch_record {
     std::size_t epoch = 0;  ///< counted from 1
@@ -29,7 +29,7 @@ struct batch_record {
     double loss = 0;          ///< mean data loss over the batch, before the step
 };
 
-/// Why fit() returned.
+/// Reason fit() returned.
 enum class stop_reason {
     epoch_limit,     ///< ran fit_options::epochs epochs
     early_stopping,  ///< the validation loss stopped improving for `patience` epochs
@@ -48,7 +48,7 @@ struct history {
     /// True when early stopping copied the best epoch's weights back into the network.
     bool restored_best = false;
 
-    /// The record of `best_epoch`, or the last record when no epoch was best.
+    /// Returns the record of `best_epoch`, or the last record when no epoch was best.
     /// Throws std::out_of_range when there are no records.
     const epoch_record& best_or_last() const {
         return epochs.at(best_epoch > 0 ? best_epoch - 1 : epochs.size() - 1);

@@ -37,7 +37,7 @@ namespace strata {
 struct fit_options {
     std::size_t epochs = 10;
     /// Samples per step: 1 gives stochastic gradient descent, the training-set
-    /// size gives batch gradient descent. The last batch of an epoch holds
+    /// size gives batch gradient descent. The last batch of an epoch contains
     /// the remaining samples, and its gradient is averaged over their number.
     std::size_t batch_size = 32;
     /// Seeds the shuffling and any dropout masks; the same seed and thread
